@@ -1,0 +1,3 @@
+module gocompat/basic
+
+go 1.19

@@ -1,0 +1,3 @@
+module gocompat/golib
+
+go 1.19

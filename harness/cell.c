@@ -1,0 +1,204 @@
+#define _GNU_SOURCE
+#include "cell.h"
+#include "record.h"
+#include "verdict.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STDERR_HEAD_BYTES 2048
+
+json_t *record_new(const cell *x)
+{
+    json_t *claims = json_array();
+    for (size_t i = 0; i < x->c->claims.n; i++) json_array_append_new(claims, json_string(x->c->claims.v[i]));
+    char *want = outcome_want_text(x->c);
+    char *expect = xasprintf("%s [%s]", x->c->expect, want);
+    free(want);
+    json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:s, s:o, s:s, s:f, s:o, s:n}",
+                          "schema", RECORD_SCHEMA, "go", x->tc->version, "goos", x->tc->goos, "goarch",
+                          x->tc->goarch, "buildmode", x->run->buildmode, "host", x->run->host, "case", x->c->id,
+                          "area", x->c->area, "status", "error", "outcome", "kind", "none", "expect", expect,
+                          "detail", "", "evidence", json_object(), "stderr_head", "", "duration_ms", 0.0,
+                          "claims", claims, "upstream");
+    free(expect);
+    return r;
+}
+
+static void set_str(json_t *r, const char *k, const char *v) { json_object_set_new(r, k, json_string(v ? v : "")); }
+
+static char *head_of(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max) return xstrdup(s);
+    /* Cut at a line end where possible, and never inside a UTF-8 sequence. */
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    return xasprintf("%.*s…", (int)max, s);
+}
+
+static void set_status(json_t *r, const cell *x, const char *status)
+{
+    const xfail_rule *xf = case_xfail(x->c, x->tc->version, x->run->buildmode, x->run->host);
+    const char *s = apply_xfail(status, xf != NULL);
+    set_str(r, "status", s);
+    if (xf) set_str(r, "upstream", xf->link);
+}
+
+static json_t *build_evidence(const fixture_build *fb)
+{
+    json_t *b = json_object();
+    json_object_set_new(b, "key", json_string(fb->key ? fb->key : ""));
+    json_object_set_new(b, "cached", json_boolean(fb->cached));
+    json_t *cmds = json_object_get(fb->info, "commands");
+    if (cmds) json_object_set(b, "commands", cmds);
+    json_t *d = json_object_get(fb->info, "duration_ms");
+    if (d) json_object_set(b, "duration_ms", d);
+    if (fb->artifact && fb->status == BUILD_OK) json_object_set_new(b, "artifact", json_string(fb->artifact));
+    return b;
+}
+
+static json_t *rusage_json(const proc_result *pr)
+{
+    const struct rusage *u = &pr->ru;
+    return json_pack("{s:I, s:f, s:f}", "maxrss_kb", (json_int_t)u->ru_maxrss, "utime_ms",
+                     (double)u->ru_utime.tv_sec * 1e3 + (double)u->ru_utime.tv_usec / 1e3, "stime_ms",
+                     (double)u->ru_stime.tv_sec * 1e3 + (double)u->ru_stime.tv_usec / 1e3);
+}
+
+static char *first_line(const char *s)
+{
+    size_t n = strcspn(s, "\n");
+    return xstrndup(s, n);
+}
+
+json_t *cell_execute(const run_ctx *ctx, const cell *x)
+{
+    json_t *r = record_new(x);
+    json_t *ev = json_object_get(r, "evidence");
+    double t0 = now_ms();
+    if (!version_in_range(x->tc->version, x->c->go_lo, x->c->go_hi)) {
+        set_str(r, "status", "skip");
+        set_str(r, "detail", "case does not apply to this Go release");
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+        return r;
+    }
+    fixture_build fb;
+    fixture_build_ensure(&ctx->b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv, &fb);
+    if (fb.status == BUILD_INTERRUPTED) {
+        fixture_build_free(&fb);
+        json_decref(r);
+        return NULL;
+    }
+    json_object_set_new(ev, "build", build_evidence(&fb));
+    const char *berr = json_string_value(json_object_get(fb.info, "stderr_head"));
+    if (berr) {
+        char *h = head_of(berr, STDERR_HEAD_BYTES);
+        set_str(r, "stderr_head", h);
+        free(h);
+    }
+    if (fb.status != BUILD_OK) {
+        char *line = first_line(berr ? berr : "");
+        if (fb.status == BUILD_UNSUPPORTED) {
+            set_str(r, "status", "skip");
+            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+        } else if (fb.status == BUILD_FAIL) {
+            set_status(r, x, "fail");
+            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
+        } else {
+            set_str(r, "status", "error");
+            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
+        }
+        char *d = xasprintf("%s%s", x->c->build_only ? "" : "fixture did not build: ", line);
+        set_str(r, "detail", d);
+        free(d);
+        free(line);
+    } else if (x->c->build_only) {
+        set_status(r, x, "pass");
+        set_str(r, "detail", fb.cached ? "built (cached)" : "built");
+        json_object_set_new(r, "outcome", json_pack("{s:s, s:i}", "kind", "exit", "code", 0));
+    } else {
+        char *why = NULL;
+        bool harness_fault = false;
+        char **argv = host_prepare(ctx, x, &fb, ev, &why, &harness_fault);
+        if (!argv) {
+            if (ctx->b.interrupted && *ctx->b.interrupted) {
+                free(why);
+                fixture_build_free(&fb);
+                json_decref(r);
+                return NULL;
+            }
+            set_str(r, "status", harness_fault ? "error" : "fail");
+            if (!harness_fault) set_status(r, x, "fail");
+            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
+            char *line = first_line(why ? why : "");
+            char *d = xasprintf("host build failed: %s", line);
+            set_str(r, "detail", d);
+            char *h = head_of(why ? why : "", STDERR_HEAD_BYTES);
+            set_str(r, "stderr_head", h);
+            free(h);
+            free(d);
+            free(line);
+            free(why);
+        } else {
+            strlist env = { 0 };
+            sl_add(&env, "PATH=/usr/local/bin:/usr/bin:/bin");
+            sl_add_owned(&env, xasprintf("HOME=%s", getenv("HOME") ? getenv("HOME") : "/tmp"));
+            sl_add(&env, "LC_ALL=C");
+            sl_add_owned(&env, xasprintf("GOCOMPAT_SEED=%llu", ctx->seed));
+            sl_add_owned(&env, xasprintf("PYTHONPATH=%s/harness/hosts", ctx->b.srcdir));
+            sl_add(&env, "PYTHONDONTWRITEBYTECODE=1");
+            for (size_t i = 0; i < x->c->env.n; i++) sl_add(&env, x->c->env.v[i]);
+            sl_add_owned(&env, NULL);
+            env.n--;
+            proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
+                            .cwd = x->c->dir, .timeout_ms = (int)(x->c->timeout_s * 1000 * ctx->b.timeout_mult),
+                            .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
+            proc_result pr;
+            proc_run(&s, &pr);
+            if (pr.kind == PROC_INTERRUPTED) {
+                proc_result_free(&pr);
+                sl_free(&env);
+                for (size_t i = 0; argv[i]; i++) free(argv[i]);
+                free(argv);
+                fixture_build_free(&fb);
+                json_decref(r);
+                return NULL;
+            }
+            probe_report rep;
+            report_parse(pr.report, pr.report_len, &rep);
+            verdict v = judge(x->c, &pr, &rep);
+            set_status(r, x, v.status);
+            if (!strcmp(v.status, "error") || !strcmp(v.status, "skip")) set_str(r, "status", v.status);
+            set_str(r, "detail", v.detail);
+            json_object_set_new(r, "outcome", outcome_json(&pr));
+            json_object_update(ev, rep.facts);
+            bool clean = pr.kind == PROC_EXIT && pr.code == 0;
+            if (rep.mark_name && !clean && pr.end_ns > rep.mark_ns) {
+                json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr.end_ns - rep.mark_ns) / 1e6));
+                json_object_set_new(ev, "death_after", json_string(rep.mark_name));
+            }
+            json_object_set_new(ev, "rusage", rusage_json(&pr));
+            json_object_set_new(ev, "stdout_bytes", json_integer((json_int_t)pr.out.total));
+            json_object_set_new(ev, "stderr_bytes", json_integer((json_int_t)pr.err.total));
+            if (pr.leftovers) json_object_set_new(ev, "leftover_processes", json_true());
+            if (rep.junk) json_object_set_new(ev, "report_junk_lines", json_integer(rep.junk));
+            if (pr.report_truncated) json_object_set_new(ev, "report_truncated", json_true());
+            json_object_set_new(ev, "seed", json_integer((json_int_t)ctx->seed));
+            char *errtext = capture_text(&pr.err);
+            char *h = head_of(errtext, STDERR_HEAD_BYTES);
+            set_str(r, "stderr_head", h);
+            free(h);
+            free(errtext);
+            free(v.detail);
+            report_free(&rep);
+            proc_result_free(&pr);
+            sl_free(&env);
+            for (size_t i = 0; argv[i]; i++) free(argv[i]);
+            free(argv);
+        }
+    }
+    json_object_set_new(r, "duration_ms", json_real(now_ms() - t0));
+    fixture_build_free(&fb);
+    return r;
+}

@@ -1,0 +1,13 @@
+/* Subcommands of gocompat; each returns the process exit status. */
+#ifndef GOCOMPAT_CLI_H
+#define GOCOMPAT_CLI_H
+
+int cmd_matrix(int argc, char **argv);
+int cmd_toolchains(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_check_cases(int argc, char **argv);
+
+void install_interrupt_handlers(void);
+
+#endif

@@ -1,0 +1,151 @@
+#define _GNU_SOURCE
+#include "cli.h"
+#include "cli_common.h"
+#include "record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char MATRIX_HELP[] =
+    "Usage: gocompat matrix [OPTION]...\n"
+    "Build every fixture with every toolchain in every build mode its cases need,\n"
+    "run every case from every host in a sandboxed child, and write the records\n"
+    "to the matrix document (default results/matrix.json). Each record is also\n"
+    "appended to OUT.journal as soon as it exists, so an interrupted run loses\n"
+    "nothing: rerun with --resume to finish it.\n\n"
+    "Options:\n" COMMON_OPTION_TEXT FILTER_OPTION_TEXT
+    "  -j, --jobs=N          run N builds or probes at once (default: CPUs)\n"
+    "  -o, --out=FILE        matrix document to write (default results/matrix.json)\n"
+    "      --resume          keep the records of an interrupted run, run the rest\n"
+    "      --shard=K/N       run only the K-th of N deterministic slices\n"
+    "      --seed=N          seed for randomised case values (recorded)\n"
+    "      --timeout-mult=X  scale every timeout (also GOCOMPAT_TIMEOUT_MULT)\n"
+    "      --no-table        do not print the terminal table\n"
+    "  -q, --quiet           no progress\n\n"
+    "Exit status: 0 all as expected, 1 unexpected fail/error/xpass, 2 usage or\n"
+    "harness error, 130 interrupted (records kept).\n";
+
+int cmd_matrix(int argc, char **argv)
+{
+    common_opts o;
+    int i = common_parse(argc, argv, &o, MATRIX_HELP);
+    if (i < argc) gc_die(GC_EXIT_USAGE, "matrix takes no arguments ('%s'); see --help", argv[i]);
+    install_interrupt_handlers();
+    toolchain_set tcs;
+    common_toolchains(&o, &tcs, true);
+    case_set cases;
+    common_cases(&o, &cases);
+    int rc = matrix_run(&o.m, &tcs, &cases);
+    case_set_free(&cases);
+    toolchain_set_free(&tcs);
+    return rc;
+}
+
+static const char TOOLCHAINS_HELP[] =
+    "Usage: gocompat toolchains [OPTION]...\n"
+    "Find Go toolchains (/usr/lib/go-*/bin/go, go on PATH, configure's --with-go,\n"
+    "--go PATH), ask each `go env -json` with GOTOOLCHAIN=local, and print one\n"
+    "line per toolchain. A broken toolchain is listed with the reason.\n\n"
+    "Options:\n" COMMON_OPTION_TEXT
+    "      --json            print JSON instead of a table\n\n"
+    "Exit status: 0 at least one usable toolchain, 2 none.\n";
+
+int cmd_toolchains(int argc, char **argv)
+{
+    common_opts o;
+    common_parse(argc, argv, &o, TOOLCHAINS_HELP);
+    toolchain_set tcs;
+    common_toolchains(&o, &tcs, false);
+    size_t usable = 0;
+    if (o.json) {
+        json_t *a = toolchains_json(&tcs);
+        char *s = json_dumps(a, JSON_INDENT(2));
+        puts(s);
+        free(s);
+        json_decref(a);
+    } else {
+        printf("%-12s %-13s %-3s %-6s %s\n", "VERSION", "GOOS/GOARCH", "CGO", "CC", "PATH");
+        for (size_t i = 0; i < tcs.n; i++) {
+            const toolchain *t = &tcs.v[i];
+            if (t->error) {
+                printf("%-12s %-13s %-3s %-6s %s  (%s)\n", "-", "-", "-", "-", t->path, t->error);
+                continue;
+            }
+            char *osarch = xasprintf("%s/%s", t->goos, t->goarch);
+            printf("%-12s %-13s %-3s %-6s %s\n", t->version, osarch, t->cgo_enabled ? "yes" : "no", t->cc ? t->cc : "-", t->path);
+            free(osarch);
+        }
+    }
+    for (size_t i = 0; i < tcs.n; i++) usable += !tcs.v[i].error;
+    toolchain_set_free(&tcs);
+    return usable ? GC_EXIT_OK : GC_EXIT_USAGE;
+}
+
+static const char BUILD_HELP[] =
+    "Usage: gocompat build [OPTION]...\n"
+    "Build (or find in the cache) every fixture the selected cases need, with\n"
+    "every selected toolchain, without running any case. A warm cache rebuilds\n"
+    "nothing. Build failures are reported, not fatal.\n\n"
+    "Options:\n" COMMON_OPTION_TEXT FILTER_OPTION_TEXT
+    "  -j, --jobs=N          run N builds at once (default: CPUs)\n"
+    "  -q, --quiet           no progress\n\n"
+    "Exit status: 0 every build succeeded or is unsupported, 1 a build failed, 2\n"
+    "usage error.\n";
+
+int cmd_build(int argc, char **argv)
+{
+    common_opts o;
+    common_parse(argc, argv, &o, BUILD_HELP);
+    install_interrupt_handlers();
+    toolchain_set tcs;
+    common_toolchains(&o, &tcs, true);
+    case_set cases;
+    common_cases(&o, &cases);
+    o.m.build_only = true;
+    int rc = matrix_run(&o.m, &tcs, &cases);
+    case_set_free(&cases);
+    toolchain_set_free(&tcs);
+    return rc;
+}
+
+static const char LIST_HELP[] =
+    "Usage: gocompat list [OPTION]...\n"
+    "List the cases (id, fixture, hosts@buildmodes, claims) that the filters\n"
+    "select.\n\n"
+    "Options:\n" COMMON_OPTION_TEXT FILTER_OPTION_TEXT;
+
+int cmd_list(int argc, char **argv)
+{
+    common_opts o;
+    common_parse(argc, argv, &o, LIST_HELP);
+    case_set cases;
+    common_cases(&o, &cases);
+    for (size_t i = 0; i < cases.n; i++) {
+        const case_desc *c = &cases.v[i];
+        if (o.m.areas.n && !sl_has(&o.m.areas, c->area)) continue;
+        printf("%-32s %-10s", c->id, c->fixture);
+        for (size_t r = 0; r < c->nruns; r++) printf(" %s@%s", c->runs[r].host, c->runs[r].buildmode);
+        for (size_t k = 0; k < c->claims.n; k++) printf("%s%s", k ? "," : "  claims ", c->claims.v[k]);
+        putchar('\n');
+    }
+    case_set_free(&cases);
+    return GC_EXIT_OK;
+}
+
+static const char CHECK_CASES_HELP[] =
+    "Usage: gocompat check-cases [OPTION]...\n"
+    "Parse every case descriptor under cases/ and report each problem as\n"
+    "file:line: message. Exit status 0 when all parse, 2 otherwise.\n\n"
+    "Options:\n" COMMON_OPTION_TEXT;
+
+int cmd_check_cases(int argc, char **argv)
+{
+    common_opts o;
+    common_parse(argc, argv, &o, CHECK_CASES_HELP);
+    case_set cases;
+    common_cases(&o, &cases);
+    printf("%zu case descriptors parse\n", cases.n);
+    case_set_free(&cases);
+    return GC_EXIT_OK;
+}

@@ -1,0 +1,162 @@
+#define _GNU_SOURCE
+#include "cli_common.h"
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OPT_NO_DISCOVER = 256, OPT_SRCDIR, OPT_CACHE, OPT_HOST, OPT_OUT, OPT_RESUME, OPT_SHARD, OPT_SEED,
+       OPT_NO_TABLE, OPT_TIMEOUT_MULT, OPT_JSON };
+
+static const struct option LONG_OPTS[] = {
+    { "go", required_argument, NULL, 'g' },
+    { "no-discover", no_argument, NULL, OPT_NO_DISCOVER },
+    { "toolchain", required_argument, NULL, 't' },
+    { "srcdir", required_argument, NULL, OPT_SRCDIR },
+    { "cache", required_argument, NULL, OPT_CACHE },
+    { "jobs", required_argument, NULL, 'j' },
+    { "area", required_argument, NULL, 'a' },
+    { "case", required_argument, NULL, 'c' },
+    { "host", required_argument, NULL, OPT_HOST },
+    { "buildmode", required_argument, NULL, 'm' },
+    { "out", required_argument, NULL, 'o' },
+    { "resume", no_argument, NULL, OPT_RESUME },
+    { "shard", required_argument, NULL, OPT_SHARD },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "quiet", no_argument, NULL, 'q' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "no-table", no_argument, NULL, OPT_NO_TABLE },
+    { "timeout-mult", required_argument, NULL, OPT_TIMEOUT_MULT },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static void split_into(strlist *l, const char *v) { sl_split(l, v, ","); }
+
+static double positive_double(const char *what, const char *v)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (*end || !(d > 0)) gc_die(GC_EXIT_USAGE, "%s must be a positive number, not '%s'", what, v);
+    return d;
+}
+
+int common_parse(int argc, char **argv, common_opts *o, const char *help)
+{
+    memset(o, 0, sizeof *o);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o->m.jobs = ncpu > 0 ? (int)ncpu : 1;
+    o->m.table = true;
+    o->m.out = "results/matrix.json";
+    o->m.rc.seed = 20261123;
+    const char *mult = getenv("GOCOMPAT_TIMEOUT_MULT");
+    o->m.rc.b.timeout_mult = mult && *mult ? positive_double("GOCOMPAT_TIMEOUT_MULT", mult) : 1.0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "g:t:j:a:c:m:o:qvh", LONG_OPTS, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'g': sl_add(&o->go, optarg); break;
+        case OPT_NO_DISCOVER: o->no_discover = true; break;
+        case 't': split_into(&o->toolchains, optarg); break;
+        case OPT_SRCDIR: o->srcdir = optarg; break;
+        case OPT_CACHE: o->cachedir = optarg; break;
+        case 'j':
+            o->m.jobs = (int)strtol(optarg, &end, 10);
+            if (*end || o->m.jobs < 1 || o->m.jobs > 256) gc_die(GC_EXIT_USAGE, "--jobs wants 1..256, not '%s'", optarg);
+            break;
+        case 'a': split_into(&o->m.areas, optarg); break;
+        case 'c': split_into(&o->m.cases, optarg); break;
+        case OPT_HOST:
+            split_into(&o->m.hosts, optarg);
+            for (size_t i = 0; i < o->m.hosts.n; i++)
+                if (!host_known(o->m.hosts.v[i])) gc_die(GC_EXIT_USAGE, "unknown host '%s'", o->m.hosts.v[i]);
+            break;
+        case 'm':
+            split_into(&o->m.modes, optarg);
+            for (size_t i = 0; i < o->m.modes.n; i++)
+                if (!buildmode_known(o->m.modes.v[i])) gc_die(GC_EXIT_USAGE, "unknown build mode '%s'", o->m.modes.v[i]);
+            break;
+        case 'o': o->m.out = optarg; break;
+        case OPT_RESUME: o->m.resume = true; break;
+        case OPT_SHARD:
+            if (sscanf(optarg, "%d/%d", &o->m.shard_k, &o->m.shard_n) != 2 || o->m.shard_n < 1 || o->m.shard_k < 1 ||
+                o->m.shard_k > o->m.shard_n)
+                gc_die(GC_EXIT_USAGE, "--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
+            break;
+        case OPT_SEED: o->m.rc.seed = strtoull(optarg, NULL, 0); break;
+        case 'q': o->m.quiet = true; break;
+        case 'v': gc_verbose++; break;
+        case OPT_NO_TABLE: o->m.table = false; break;
+        case OPT_TIMEOUT_MULT: o->m.rc.b.timeout_mult = positive_double("--timeout-mult", optarg); break;
+        case OPT_JSON: o->json = true; break;
+        case 'h': fputs(help, stdout); exit(GC_EXIT_OK);
+        default: fprintf(stderr, "Try 'gocompat %s --help'.\n", argv[0]); exit(GC_EXIT_USAGE);
+        }
+    }
+    if (!o->srcdir) o->srcdir = getenv("GOCOMPAT_SRCDIR");
+    if (!o->srcdir || !*o->srcdir) o->srcdir = GC_SRCDIR;
+    char *cases = path_join(o->srcdir, "cases");
+    if (!file_exists(cases))
+        gc_die(GC_EXIT_USAGE, "%s has no cases/ folder; point --srcdir or GOCOMPAT_SRCDIR at the gocompat sources", o->srcdir);
+    free(cases);
+    if (!o->cachedir) o->cachedir = getenv("GOCOMPAT_CACHE");
+    if (!o->cachedir || !*o->cachedir) {
+        const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+        o->cachedir = xdg && *xdg ? xasprintf("%s/gocompat", xdg) : xasprintf("%s/.cache/gocompat", home ? home : "/tmp");
+    }
+    if (mkdir_p(o->cachedir, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create cache %s: %s", o->cachedir, strerror(errno));
+    o->m.rc.b.srcdir = o->srcdir;
+    o->m.rc.b.cachedir = o->cachedir;
+    o->m.rc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : GC_HOST_CC;
+    o->m.rc.python = getenv("GOCOMPAT_PYTHON") && *getenv("GOCOMPAT_PYTHON") ? getenv("GOCOMPAT_PYTHON") : GC_PYTHON;
+    extern volatile sig_atomic_t gc_interrupted;
+    o->m.rc.b.interrupted = &gc_interrupted;
+    return optind;
+}
+
+void common_toolchains(common_opts *o, toolchain_set *set, bool need_usable)
+{
+    strlist cand = { 0 };
+    toolchain_candidates(&cand, !o->no_discover, GC_WITH_GO, &o->go);
+    toolchain_discover(set, &cand, (int)(30000 * o->m.rc.b.timeout_mult));
+    sl_free(&cand);
+    if (o->toolchains.n) {
+        for (size_t i = 0; i < set->n; i++) {
+            toolchain *t = &set->v[i];
+            if (t->error) continue;
+            bool keep = false;
+            for (size_t k = 0; k < o->toolchains.n && !keep; k++) {
+                toolchain_set one = { t, 1 };
+                keep = toolchain_find(&one, o->toolchains.v[k]) != NULL;
+            }
+            if (!keep) t->error = xstrdup("not selected (--toolchain)");
+        }
+    }
+    size_t usable = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        if (!set->v[i].error) usable++;
+        else if (!str_prefix(set->v[i].error, "not selected") && !str_prefix(set->v[i].error, "same release"))
+            gc_warn("%s: %s (skipped)", set->v[i].path, set->v[i].error);
+    }
+    if (need_usable && !usable)
+        gc_die(GC_EXIT_USAGE, "no usable Go toolchain (looked in /usr/lib/go-*/bin, PATH%s%s); install them with "
+               "scripts/setup or name one with --go PATH", o->toolchains.n ? ", filtered by --toolchain" : "",
+               o->no_discover ? "; --no-discover given" : "");
+}
+
+void common_cases(common_opts *o, case_set *set)
+{
+    char *root = path_join(o->srcdir, "cases");
+    strlist errs = { 0 };
+    memset(set, 0, sizeof *set);
+    int bad = case_load_dir(root, set, &errs);
+    for (size_t i = 0; i < errs.n; i++) fprintf(stderr, "%s\n", errs.v[i]);
+    sl_free(&errs);
+    free(root);
+    if (bad) gc_die(GC_EXIT_USAGE, "%d malformed case descriptor%s; nothing was run", bad, bad == 1 ? "" : "s");
+}

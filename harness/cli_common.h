@@ -1,0 +1,44 @@
+/* Options shared by the subcommands, and the set-up they all need:
+ * the project folder, the cache, the toolchains, the cases. */
+#ifndef GOCOMPAT_CLI_COMMON_H
+#define GOCOMPAT_CLI_COMMON_H
+
+#include <getopt.h>
+
+#include "casefile.h"
+#include "runner.h"
+#include "toolchain.h"
+
+typedef struct {
+    strlist go;          /* --go PATH */
+    bool no_discover;    /* --no-discover */
+    strlist toolchains;  /* --toolchain VERSION filter */
+    const char *srcdir, *cachedir;
+    matrix_opts m;
+    bool json;
+} common_opts;
+
+/* Options every command understands; see COMMON_HELP. */
+#define COMMON_OPTION_TEXT \
+    "  -g, --go=PATH         also use this go binary (repeatable)\n" \
+    "      --no-discover     use only --go and configure's --with-go toolchains\n" \
+    "  -t, --toolchain=VER   only this release (go1.22, 1.22 or go1.22.12; repeatable)\n" \
+    "      --srcdir=DIR      project folder (cases/, gosrc/, harness/hosts/)\n" \
+    "      --cache=DIR       build cache (default $GOCOMPAT_CACHE or ~/.cache/gocompat)\n" \
+    "  -h, --help            show this help\n"
+
+#define FILTER_OPTION_TEXT \
+    "  -a, --area=AREA       only cases of this area (repeatable)\n" \
+    "  -c, --case=GLOB       only cases whose id (area/name) matches (repeatable)\n" \
+    "      --host=HOST       only this host (repeatable)\n" \
+    "  -m, --buildmode=MODE  only this build mode (repeatable)\n"
+
+/* Parse argv; `help` is printed for --help. Unknown options are a usage
+ * error (exit 2). Returns optind. */
+int common_parse(int argc, char **argv, common_opts *o, const char *help);
+/* Discover and filter toolchains; dies (exit 2) when none is usable. */
+void common_toolchains(common_opts *o, toolchain_set *set, bool need_usable);
+/* Load the cases; dies (exit 2) listing every malformed descriptor. */
+void common_cases(common_opts *o, case_set *set);
+
+#endif

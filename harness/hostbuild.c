@@ -1,0 +1,230 @@
+#define _GNU_SOURCE
+#include "cell.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#define HOST_BUILD_TIMEOUT_MS (300 * 1000)
+
+static uint64_t hash_file(uint64_t h, const char *path)
+{
+    size_t len = 0;
+    char *d = read_file(path, &len);
+    h = fnv1a64(h, path, strlen(path) + 1);
+    if (d) h = fnv1a64(h, d, len);
+    free(d);
+    return h;
+}
+
+static char **argv_dup(const char *const *a)
+{
+    size_t n = 0;
+    while (a[n]) n++;
+    char **v = xcalloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = xstrdup(a[i]);
+    return v;
+}
+
+/* Run a host build command; returns 0, -1 (the compiler refused: *why has its
+ * words) or -2 (the harness could not run it at all). */
+static int run_build(const run_ctx *ctx, const char *const *argv, const char *const *envp, const char *cwd, char **why)
+{
+    proc_spec s = { .argv = argv, .envp = envp, .cwd = cwd, .capture_limit = 8192,
+                    .timeout_ms = (int)(HOST_BUILD_TIMEOUT_MS * ctx->b.timeout_mult),
+                    .interrupted = ctx->b.interrupted };
+    proc_result r;
+    proc_run(&s, &r);
+    int rc = 0;
+    if (!(r.kind == PROC_EXIT && r.code == 0)) {
+        char *e = capture_text(&r.err);
+        char *o = capture_text(&r.out);
+        rc = -2;
+        if (r.kind == PROC_SPAWN_FAIL) *why = xstrdup(r.spawn_error);
+        else if (r.kind == PROC_TIMEOUT) *why = xstrdup("host build timed out");
+        else if (r.kind == PROC_INTERRUPTED) *why = xstrdup("interrupted");
+        else {
+            *why = xasprintf("%s%s", trim(e), *trim(e) ? "" : trim(o));
+            rc = -1;
+        }
+        free(e);
+        free(o);
+    }
+    proc_result_free(&r);
+    return rc;
+}
+
+/* Build under <cache>/hosts/<key>/ with a lock; `build` fills the folder. */
+typedef int (*host_builder)(const run_ctx *, const cell *, const fixture_build *, const char *out, char **why);
+
+static char *cached_host(const run_ctx *ctx, const cell *x, const fixture_build *fb, uint64_t key, host_builder build,
+                         char **why, bool *is_harness)
+{
+    char *dir = xasprintf("%s/hosts/%016llx", ctx->b.cachedir, (unsigned long long)key);
+    char *exe = path_join(dir, "probe");
+    char *ok = path_join(dir, "ok");
+    char *lockp = xasprintf("%s.lock", dir);
+    char *hosts = path_dirname(dir);
+    mkdir_p(hosts, 0755);
+    int lfd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lfd >= 0) flock(lfd, LOCK_EX);
+    if (!file_exists(ok)) {
+        rm_rf(dir);
+        mkdir_p(dir, 0755);
+        int rc = build(ctx, x, fb, exe, why);
+        if (rc == 0)
+            write_file_atomic(ok, "", 0);
+        else {
+            *is_harness = rc == -2;
+            free(exe);
+            exe = NULL;
+        }
+    }
+    if (lfd >= 0) close(lfd);
+    free(lockp);
+    free(ok);
+    free(dir);
+    free(hosts);
+    return exe;
+}
+
+static char *probe_file(const cell *x, const char *suffix)
+{
+    return xasprintf("%s/%s%s", x->c->dir, x->c->probe, suffix);
+}
+
+static int build_c_host(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *out, char **why)
+{
+    const char *h = x->run->host;
+    char *src = probe_file(x, ".c");
+    char *hostdir = xasprintf("%s/harness/hosts", ctx->b.srcdir);
+    char *hostc = path_join(hostdir, "probe_host.c");
+    char *libdir = path_dirname(fb->artifact);
+    strlist a = { 0 };
+    sl_add(&a, ctx->cc);
+    sl_add(&a, "-std=gnu11");
+    sl_add(&a, "-O1");
+    sl_add(&a, "-g");
+    sl_add(&a, "-Wall");
+    sl_add_owned(&a, xasprintf("-I%s", hostdir));
+    sl_add_owned(&a, xasprintf("-DGC_HOST_NAME=\"%s\"", h));
+    if (!strcmp(h, "c-dlopen")) sl_add(&a, "-DGC_HOST_DLOPEN");
+    if (!strcmp(h, "c-threads")) sl_add(&a, "-DGC_HOST_THREAD");
+    if (fb->header) {
+        sl_add(&a, "-include");
+        sl_add(&a, fb->header);
+    }
+    sl_add(&a, "-o");
+    sl_add(&a, out);
+    sl_add(&a, src);
+    sl_add(&a, hostc);
+    if (!strcmp(h, "c-linked") || !strcmp(h, "c-threads")) {
+        sl_add_owned(&a, xasprintf("-L%s", libdir));
+        sl_add_owned(&a, xasprintf("-l:%s", path_basename(fb->artifact)));
+        sl_add_owned(&a, xasprintf("-Wl,-rpath,%s", libdir));
+    } else if (!strcmp(h, "c-archive")) {
+        sl_add(&a, fb->artifact);
+    }
+    sl_add(&a, "-pthread");
+    sl_add(&a, "-ldl");
+    sl_add(&a, "-lm");
+    sl_add_owned(&a, NULL);
+    a.n--;
+    int rc = run_build(ctx, (const char *const *)a.v, NULL, NULL, why);
+    sl_free(&a);
+    free(src);
+    free(hostdir);
+    free(hostc);
+    free(libdir);
+    return rc;
+}
+
+static int build_go_host(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *out, char **why)
+{
+    bool linkshared = !strcmp(x->run->host, "go-linkshared");
+    char *src = probe_file(x, linkshared ? ".linkshared.go" : ".plugin.go");
+    char *gocache = toolchain_gocache(&ctx->b, x->tc);
+    const char *extra_ls[] = { "CGO_ENABLED=1", "GO111MODULE=off", NULL };
+    const char *extra_pl[] = { "CGO_ENABLED=1", NULL };
+    char *gopath = linkshared ? xstrdup(fb->gopath) : xasprintf("%s/go/%s-%s/gopath", ctx->b.cachedir, x->tc->version, x->tc->goarch);
+    char **env = toolchain_env(x->tc, gocache, gopath, linkshared ? extra_ls : extra_pl);
+    char *dir = path_dirname(out);
+    int rc;
+    if (linkshared) {
+        const char *argv[] = { x->tc->path, "build", "-linkshared", "-pkgdir", fb->pkgdir, "-o", out, src, NULL };
+        rc = run_build(ctx, argv, (const char *const *)env, dir, why);
+    } else {
+        const char *argv[] = { x->tc->path, "build", "-o", out, src, NULL };
+        rc = run_build(ctx, argv, (const char *const *)env, dir, why);
+    }
+    env_free(env);
+    free(gopath);
+    free(gocache);
+    free(src);
+    free(dir);
+    return rc;
+}
+
+char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, json_t *ev, char **why,
+                    bool *is_harness)
+{
+    const char *h = x->run->host;
+    *why = NULL;
+    *is_harness = false;
+    if (!strcmp(h, "none")) {
+        const char *argv[] = { fb->artifact, x->c->probe, NULL };
+        return argv_dup(argv);
+    }
+    if (!strcmp(h, "python-ctypes")) {
+        char *py = probe_file(x, ".py");
+        if (!file_exists(py)) {
+            *why = xasprintf("missing probe %s", py);
+            *is_harness = true;
+            free(py);
+            return NULL;
+        }
+        const char *argv[] = { ctx->python, "-B", py, fb->artifact, NULL };
+        char **v = argv_dup(argv);
+        free(py);
+        return v;
+    }
+    bool go_host = str_prefix(h, "go-");
+    char *src = probe_file(x, go_host ? (!strcmp(h, "go-linkshared") ? ".linkshared.go" : ".plugin.go") : ".c");
+    if (!file_exists(src)) {
+        *why = xasprintf("missing probe %s", src);
+        *is_harness = true;
+        free(src);
+        return NULL;
+    }
+    uint64_t k = FNV1A64_INIT;
+    k = fnv1a64(k, h, strlen(h) + 1);
+    k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
+    k = hash_file(k, src);
+    if (!go_host) {
+        char *hostc = xasprintf("%s/harness/hosts/probe_host.c", ctx->b.srcdir);
+        char *hosth = xasprintf("%s/harness/hosts/probe.h", ctx->b.srcdir);
+        k = hash_file(hash_file(k, hostc), hosth);
+        k = fnv1a64(k, ctx->cc, strlen(ctx->cc) + 1);
+        free(hostc);
+        free(hosth);
+    }
+    free(src);
+    char *exe = cached_host(ctx, x, fb, k, go_host ? build_go_host : build_c_host, why, is_harness);
+    if (!exe) return NULL;
+    json_object_set_new(ev, "host_binary", json_string(exe));
+    char **v;
+    if (!strcmp(h, "c-dlopen") || go_host) {
+        const char *argv[] = { exe, fb->artifact, NULL };
+        v = argv_dup(argv);
+    } else {
+        const char *argv[] = { exe, NULL };
+        v = argv_dup(argv);
+    }
+    free(exe);
+    return v;
+}

@@ -1,0 +1,48 @@
+/* The API a C probe is written against. A probe defines
+ *
+ *     void probe_main(int argc, char **argv);
+ *
+ * and calls Go exports as GO_FN(Name)(args…). The same probe source is built
+ * into every C host: c-dlopen resolves GO_FN through dlsym, c-linked and
+ * c-archive call the symbol directly, c-threads runs probe_main on a fresh
+ * pthread. cgo's generated header is force-included, so exports and Go*
+ * types are declared.
+ *
+ * Reports go to the runner on fd 3, one line each:
+ *   fact KEY VALUE   evidence (VALUE is JSON if it parses as JSON)
+ *   mark NAME NS     a CLOCK_MONOTONIC timestamp (e.g. just before a fatal call)
+ *   pass | fail DETAIL | skip REASON
+ */
+#ifndef GOCOMPAT_PROBE_H
+#define GOCOMPAT_PROBE_H
+
+#include <stdint.h>
+
+void probe_main(int argc, char **argv);
+
+void gc_fact(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gc_mark(const char *name);
+void gc_pass(void);
+void gc_fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void gc_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The host kind this probe was built into: "c-dlopen", "c-linked", … */
+const char *gc_host(void);
+/* The library path given on the command line (c-dlopen); NULL otherwise. */
+const char *gc_library(void);
+/* dlsym in the loaded library (c-dlopen) or the whole process. */
+void *gc_sym(const char *name);
+uint64_t gc_seed(void);
+
+#define gc_fail(...) gc_fail_at(__FILE__, __LINE__, __VA_ARGS__)
+/* Fails (once, with file:line and the observed values) unless a == b. */
+#define GC_EXPECT_EQ_LL(a, b) do { long long a_ = (long long)(a), b_ = (long long)(b); \
+    if (a_ != b_) { gc_fail_at(__FILE__, __LINE__, "%s == %lld, want %lld", #a, a_, b_); return; } } while (0)
+#define GC_EXPECT(cond) do { if (!(cond)) { gc_fail_at(__FILE__, __LINE__, "expected %s", #cond); return; } } while (0)
+
+#ifdef GC_HOST_DLOPEN
+#define GO_FN(name) ((__typeof__(&name))gc_sym(#name))
+#else
+#define GO_FN(name) (&name)
+#endif
+
+#endif

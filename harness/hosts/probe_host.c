@@ -1,0 +1,159 @@
+/* main() of every C host. The host kind is chosen at compile time:
+ * GC_HOST_DLOPEN (dlopen the library named in argv[1]), GC_HOST_THREAD
+ * (run the probe on a new pthread), or neither (linked at build time). */
+#define _GNU_SOURCE
+#include "probe.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef GC_HOST_NAME
+#error "GC_HOST_NAME must name the host kind"
+#endif
+
+static void *lib_handle;
+static const char *lib_path;
+static int verdict_sent;
+
+static void emit(const char *line, size_t n)
+{
+    /* One write per line: the runner reads whole lines even if we die next. */
+    while (n) {
+        ssize_t w = write(3, line, n);
+        if (w <= 0) return;
+        line += w;
+        n -= (size_t)w;
+    }
+}
+
+static void emitf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void emitf(const char *fmt, ...)
+{
+    char buf[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n > sizeof buf - 2) n = (int)sizeof buf - 2;
+    for (int i = 0; i < n; i++)
+        if (buf[i] == '\n') buf[i] = ' ';
+    buf[n++] = '\n';
+    emit(buf, (size_t)n);
+}
+
+void gc_fact(const char *key, const char *fmt, ...)
+{
+    char val[7000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof val, fmt, ap);
+    va_end(ap);
+    emitf("fact %s %s", key, val);
+}
+
+void gc_mark(const char *name)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    emitf("mark %s %lld", name, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+}
+
+void gc_pass(void)
+{
+    if (verdict_sent++) return;
+    emitf("pass");
+}
+
+void gc_fail_at(const char *file, int line, const char *fmt, ...)
+{
+    char msg[7000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (verdict_sent++) return;
+    emitf("fail %s:%d: %s", file, line, msg);
+}
+
+void gc_skip(const char *fmt, ...)
+{
+    char msg[7000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (verdict_sent++) return;
+    emitf("skip %s", msg);
+}
+
+const char *gc_host(void) { return GC_HOST_NAME; }
+const char *gc_library(void) { return lib_path; }
+
+void *gc_sym(const char *name)
+{
+    void *p = dlsym(lib_handle ? lib_handle : RTLD_DEFAULT, name);
+    if (!p) {
+        gc_fail_at(__FILE__, __LINE__, "dlsym(%s): %s", name, dlerror());
+        fflush(NULL);
+        _exit(1);
+    }
+    return p;
+}
+
+uint64_t gc_seed(void)
+{
+    const char *s = getenv("GOCOMPAT_SEED");
+    return s ? strtoull(s, NULL, 0) : 1;
+}
+
+struct call { int argc; char **argv; };
+
+static void *on_thread(void *arg)
+{
+    struct call *c = arg;
+    probe_main(c->argc, c->argv);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    int first = 1;
+#ifdef GC_HOST_DLOPEN
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s LIBRARY [ARG…]\n", argv[0]);
+        return 2;
+    }
+    lib_path = argv[1];
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    lib_handle = dlopen(lib_path, RTLD_NOW | RTLD_LOCAL);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    if (!lib_handle) {
+        emitf("fact dlerror \"%s\"", dlerror());
+        gc_fail_at(__FILE__, __LINE__, "dlopen failed");
+        return 1;
+    }
+    gc_fact("dlopen_ms", "%.3f", (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+    first = 2;
+#endif
+    struct call c = { argc - first, argv + first };
+#ifdef GC_HOST_THREAD
+    pthread_t t;
+    if (pthread_create(&t, NULL, on_thread, &c) != 0) {
+        gc_fail_at(__FILE__, __LINE__, "pthread_create failed");
+        return 1;
+    }
+    pthread_join(t, NULL);
+#else
+    on_thread(&c);
+#endif
+    if (!verdict_sent) gc_fail_at(__FILE__, __LINE__, "probe_main returned without a verdict");
+    return 0;
+}

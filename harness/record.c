@@ -1,0 +1,191 @@
+#define _GNU_SOURCE
+#include "record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+const char *const RECORD_STATUSES[] = { "pass", "fail", "xfail", "xpass", "skip", "error", NULL };
+static const char *const OUTCOME_KINDS[] = { "exit", "signal", "timeout", "build-fail", "unsupported", "none", NULL };
+
+static const char *sget(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+char *record_cell_key(json_t *r)
+{
+    const char *f[] = { sget(r, "go"), sget(r, "goarch"), sget(r, "buildmode"), sget(r, "host"), sget(r, "case") };
+    return xasprintf("%s|%s|%s|%s|%s", f[0] ? f[0] : "?", f[1] ? f[1] : "?", f[2] ? f[2] : "?",
+                     f[3] ? f[3] : "?", f[4] ? f[4] : "?");
+}
+
+static bool in(const char *s, const char *const *set)
+{
+    for (; s && *set; set++)
+        if (strcmp(s, *set) == 0) return true;
+    return false;
+}
+
+char *record_validate(json_t *r)
+{
+    if (!json_is_object(r)) return xstrdup("record is not a JSON object");
+    const char *schema = sget(r, "schema");
+    if (!schema) return xstrdup("record has no \"schema\"");
+    if (strcmp(schema, RECORD_SCHEMA)) return xasprintf("unknown record schema \"%s\" (this gocompat reads %s)", schema, RECORD_SCHEMA);
+    static const char *const req[] = { "go", "goos", "goarch", "buildmode", "host", "case", "area", "status", "expect", "detail" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(req); i++)
+        if (!json_is_string(json_object_get(r, req[i]))) return xasprintf("record lacks string field \"%s\"", req[i]);
+    if (!in(sget(r, "status"), RECORD_STATUSES)) return xasprintf("record has unknown status \"%s\"", sget(r, "status"));
+    json_t *o = json_object_get(r, "outcome");
+    if (!json_is_object(o) || !in(sget(o, "kind"), OUTCOME_KINDS)) return xstrdup("record has no valid \"outcome\".kind");
+    if (!json_is_object(json_object_get(r, "evidence"))) return xstrdup("record lacks object \"evidence\"");
+    if (!json_is_array(json_object_get(r, "claims"))) return xstrdup("record lacks array \"claims\"");
+    if (!json_is_number(json_object_get(r, "duration_ms"))) return xstrdup("record lacks number \"duration_ms\"");
+    return NULL;
+}
+
+int journal_open(journal *j, const char *path, bool truncate)
+{
+    j->path = xstrdup(path);
+    j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0644);
+    if (j->fd < 0) {
+        int e = errno;
+        free(j->path);
+        j->path = NULL;
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int journal_append(journal *j, json_t *rec)
+{
+    char *line = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!line) { errno = EINVAL; return -1; }
+    size_t n = strlen(line);
+    line = xrealloc(line, n + 2);
+    line[n++] = '\n';
+    line[n] = 0;
+    flock(j->fd, LOCK_EX);
+    off_t start = lseek(j->fd, 0, SEEK_END);
+    ssize_t w = write(j->fd, line, n);
+    int e = errno;
+    if (w != (ssize_t)n) {
+        /* A short write (disk full) would leave a torn line: cut it off. */
+        if (w > 0 && start >= 0 && ftruncate(j->fd, start) < 0) { /* best effort */ }
+        if (w >= 0) e = ENOSPC;
+    }
+    flock(j->fd, LOCK_UN);
+    free(line);
+    if (w != (ssize_t)n) { errno = e; return -1; }
+    return 0;
+}
+
+void journal_close(journal *j)
+{
+    if (j->fd >= 0) close(j->fd);
+    j->fd = -1;
+    free(j->path);
+    j->path = NULL;
+}
+
+int journal_load(const char *path, json_t *records, strlist *errs)
+{
+    size_t len;
+    char *text = read_file(path, &len);
+    if (!text) return -1;
+    int bad = 0, lineno = 0;
+    char *p = text;
+    while (p < text + len) {
+        char *nl = memchr(p, '\n', (size_t)(text + len - p));
+        lineno++;
+        if (!nl) { /* no newline: the writer died mid-line */
+            sl_add_owned(errs, xasprintf("%s:%d: torn last line (ignored)", path, lineno));
+            bad++;
+            break;
+        }
+        *nl = 0;
+        if (*p) {
+            json_error_t je;
+            json_t *r = json_loads(p, 0, &je);
+            char *why = r ? record_validate(r) : xasprintf("invalid JSON: %s", je.text);
+            if (why) {
+                sl_add_owned(errs, xasprintf("%s:%d: %s", path, lineno, why));
+                free(why);
+                json_decref(r);
+                bad++;
+            } else
+                json_array_append_new(records, r);
+        }
+        p = nl + 1;
+    }
+    free(text);
+    return bad;
+}
+
+json_t *matrix_load(const char *path, char **err)
+{
+    json_error_t je;
+    json_t *m = json_load_file(path, 0, &je);
+    if (!m) {
+        if (je.line > 0) *err = xasprintf("%s:%d: %s", path, je.line, je.text);
+        else *err = xasprintf("%s: %s", path, je.text);
+        return NULL;
+    }
+    const char *schema = sget(m, "schema");
+    if (!json_is_object(m) || !schema) {
+        *err = xasprintf("%s: not a gocompat matrix (no \"schema\")", path);
+        json_decref(m);
+        return NULL;
+    }
+    if (strcmp(schema, MATRIX_SCHEMA)) {
+        *err = xasprintf("%s: unknown schema \"%s\" (this gocompat reads %s)", path, schema, MATRIX_SCHEMA);
+        json_decref(m);
+        return NULL;
+    }
+    json_t *recs = json_object_get(m, "records");
+    if (!json_is_array(recs)) {
+        *err = xasprintf("%s: \"records\" is not an array", path);
+        json_decref(m);
+        return NULL;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(recs, i, r) {
+        char *why = record_validate(r);
+        if (why) {
+            *err = xasprintf("%s: record %zu: %s", path, i, why);
+            free(why);
+            json_decref(m);
+            return NULL;
+        }
+    }
+    return m;
+}
+
+int matrix_write(const char *path, json_t *toolchains, json_t *records, json_t *extra)
+{
+    json_t *m = json_object();
+    json_object_set_new(m, "schema", json_string(MATRIX_SCHEMA));
+    char *ts = utc_timestamp();
+    json_object_set_new(m, "generated", json_string(ts));
+    free(ts);
+    json_object_set_new(m, "toolchains", toolchains ? json_incref(toolchains) : json_array());
+    json_object_set(m, "records", records);
+    if (extra) json_object_update(m, extra);
+    char *text = json_dumps(m, JSON_INDENT(1) | JSON_SORT_KEYS);
+    json_decref(m);
+    if (!text) { errno = ENOMEM; return -1; }
+    size_t n = strlen(text);
+    text = xrealloc(text, n + 2);
+    text[n++] = '\n';
+    int rc = write_file_atomic(path, text, n);
+    int e = errno;
+    free(text);
+    errno = e;
+    return rc;
+}

@@ -1,0 +1,41 @@
+/* Result records (schema gocompat.result/1), the append-only run journal,
+ * and the assembled matrix document (gocompat.matrix/1). */
+#ifndef GOCOMPAT_RECORD_H
+#define GOCOMPAT_RECORD_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "util.h"
+
+#define RECORD_SCHEMA "gocompat.result/1"
+#define MATRIX_SCHEMA "gocompat.matrix/1"
+
+extern const char *const RECORD_STATUSES[]; /* NULL-terminated */
+
+/* The identity of a cell: go|goarch|buildmode|host|case. Caller frees. */
+char *record_cell_key(json_t *rec);
+/* Check a record against the schema; NULL if valid, else a message (caller frees). */
+char *record_validate(json_t *rec);
+
+/* Journal: one compact JSON record per line, appended with a single
+ * write(2) under an exclusive flock, so concurrent writers never interleave
+ * and a crash leaves at most one torn last line. */
+typedef struct { int fd; char *path; } journal;
+int journal_open(journal *j, const char *path, bool truncate);
+/* 0, or -1 with errno (ENOSPC …); the journal is unchanged on failure. */
+int journal_append(journal *j, json_t *rec);
+void journal_close(journal *j);
+
+/* Read a journal. Valid records are appended to `records`; a torn or invalid
+ * line is reported in `errs` as "path:line: why" and skipped. Returns the
+ * number of problems, or -1 if the file cannot be read (errno). */
+int journal_load(const char *path, json_t *records, strlist *errs);
+
+/* Read a matrix document. NULL and *err ("file:line: why") on any problem,
+ * including an unknown schema. */
+json_t *matrix_load(const char *path, char **err);
+/* Assemble and write atomically. */
+int matrix_write(const char *path, json_t *toolchains, json_t *records, json_t *extra);
+
+#endif

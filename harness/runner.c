@@ -1,0 +1,348 @@
+#define _GNU_SOURCE
+#include "runner.h"
+#include "pool.h"
+#include "proc.h"
+#include "record.h"
+#include "table.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern volatile sig_atomic_t gc_interrupted;
+
+/* Child exit codes of a cell task. */
+enum { CELL_RECORDED = 10, CELL_INTERRUPTED = 3, CELL_JOURNAL_FAILED = 4 };
+
+char *cell_key(const cell *x)
+{
+    return xasprintf("%s|%s|%s|%s|%s", x->tc->version, x->tc->goarch, x->run->buildmode, x->run->host, x->c->id);
+}
+
+static bool wanted(const strlist *filter, const char *v, bool glob)
+{
+    if (!filter->n) return true;
+    for (size_t i = 0; i < filter->n; i++)
+        if (glob ? fnmatch(filter->v[i], v, 0) == 0 : strcmp(filter->v[i], v) == 0) return true;
+    return false;
+}
+
+void cells_expand(const matrix_opts *o, const toolchain_set *tcs, const case_set *cases, cell_list *out)
+{
+    out->v = NULL;
+    out->n = 0;
+    size_t idx = 0;
+    for (size_t t = 0; t < tcs->n; t++) {
+        if (tcs->v[t].error) continue;
+        for (size_t c = 0; c < cases->n; c++) {
+            const case_desc *cd = &cases->v[c];
+            if (!wanted(&o->areas, cd->area, false) || !wanted(&o->cases, cd->id, true)) continue;
+            for (size_t r = 0; r < cd->nruns; r++) {
+                const host_run *hr = &cd->runs[r];
+                if (!wanted(&o->hosts, hr->host, false) || !wanted(&o->modes, hr->buildmode, false)) continue;
+                size_t my = idx++;
+                if (o->shard_n && (int)(my % (size_t)o->shard_n) != o->shard_k - 1) continue;
+                out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+                out->v[out->n++] = (cell){ &tcs->v[t], cd, hr };
+            }
+        }
+    }
+}
+
+json_t *toolchains_json(const toolchain_set *tcs)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < tcs->n; i++) {
+        const toolchain *t = &tcs->v[i];
+        json_t *o = json_pack("{s:s}", "path", t->path);
+        if (t->version) json_object_set_new(o, "version", json_string(t->version));
+        if (t->goos) json_object_set_new(o, "goos", json_string(t->goos));
+        if (t->goarch) json_object_set_new(o, "goarch", json_string(t->goarch));
+        if (t->cc) json_object_set_new(o, "cc", json_string(t->cc));
+        if (!t->error) json_object_set_new(o, "cgo_enabled", json_boolean(t->cgo_enabled));
+        if (t->error) json_object_set_new(o, "error", json_string(t->error));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* ---- the build phase: one task per distinct fixture build ---- */
+
+typedef struct {
+    const matrix_opts *o;
+    const cell **builds; /* a representative cell per distinct build */
+    size_t n, done;
+    size_t ok, failed, hard_fail;
+} build_phase;
+
+static int build_task(void *vp, size_t i)
+{
+    build_phase *bp = vp;
+    const cell *x = bp->builds[i];
+    fixture_build fb;
+    fixture_build_ensure(&bp->o->rc.b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv, &fb);
+    int code = (int)fb.status;
+    fixture_build_free(&fb);
+    return code;
+}
+
+static void progress(const matrix_opts *o, const char *phase, size_t done, size_t total, const char *what, const char *status)
+{
+    static double last;
+    if (o->quiet) return;
+    if (isatty(2)) {
+        fprintf(stderr, "\r\033[K[%s %zu/%zu] %s%s%s", phase, done, total, what, status ? ": " : "", status ? status : "");
+        if (done == total) fputc('\n', stderr);
+        return;
+    }
+    double now = now_ms();
+    if (done == total || now - last > 10000 || done == 1) {
+        fprintf(stderr, "gocompat: [%s %zu/%zu] %s%s%s\n", phase, done, total, what, status ? ": " : "", status ? status : "");
+        last = now;
+    }
+}
+
+static void build_done(void *vp, size_t i, int st)
+{
+    build_phase *bp = vp;
+    bp->done++;
+    const cell *x = bp->builds[i];
+    int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    if (code == BUILD_OK) bp->ok++;
+    else bp->failed++;
+    if (code != BUILD_OK && code != BUILD_UNSUPPORTED) bp->hard_fail++;
+    char *what = xasprintf("%s %s %s", x->tc->version, x->c->fixture, x->run->buildmode);
+    progress(bp->o, "build", bp->done, bp->n, what,
+             code >= 0 && code <= BUILD_INTERRUPTED ? build_status_name((build_status)code) : "crashed");
+    free(what);
+}
+
+/* ---- the run phase: one task per cell ---- */
+
+typedef struct {
+    const matrix_opts *o;
+    cell_list todo;
+    journal *j;
+    size_t done, counts[6], crashed;
+    bool journal_failed;
+} run_phase;
+
+static int status_index(const char *s)
+{
+    for (int k = 0; RECORD_STATUSES[k]; k++)
+        if (!strcmp(RECORD_STATUSES[k], s)) return k;
+    return 5;
+}
+
+static int cell_task(void *vp, size_t i)
+{
+    run_phase *rp = vp;
+    json_t *rec = cell_execute(&rp->o->rc, &rp->todo.v[i]);
+    if (!rec) return CELL_INTERRUPTED;
+    int k = status_index(json_string_value(json_object_get(rec, "status")));
+    if (journal_append(rp->j, rec) < 0) {
+        gc_warn("cannot append to %s: %s", rp->j->path, strerror(errno));
+        json_decref(rec);
+        return CELL_JOURNAL_FAILED;
+    }
+    json_decref(rec);
+    return CELL_RECORDED + k;
+}
+
+static void cell_done(void *vp, size_t i, int st)
+{
+    run_phase *rp = vp;
+    const cell *x = &rp->todo.v[i];
+    rp->done++;
+    const char *status = NULL;
+    if (WIFEXITED(st) && WEXITSTATUS(st) >= CELL_RECORDED && WEXITSTATUS(st) < CELL_RECORDED + 6) {
+        int k = WEXITSTATUS(st) - CELL_RECORDED;
+        rp->counts[k]++;
+        status = RECORD_STATUSES[k];
+    } else if (WIFEXITED(st) && WEXITSTATUS(st) == CELL_INTERRUPTED) {
+        status = "interrupted";
+    } else if (WIFEXITED(st) && WEXITSTATUS(st) == CELL_JOURNAL_FAILED) {
+        rp->journal_failed = true;
+        gc_interrupted = 1; /* stop starting cells: nothing more could be kept */
+        status = "not recorded";
+    } else {
+        /* The harness's own worker died: say so in the cell, never hide it. */
+        json_t *rec = record_new(x);
+        char *d = WIFSIGNALED(st) ? xasprintf("harness worker died of %s", signal_name(WTERMSIG(st)))
+                                  : xasprintf("harness worker exited %d", WEXITSTATUS(st));
+        json_object_set_new(rec, "detail", json_string(d));
+        free(d);
+        if (journal_append(rp->j, rec) < 0) rp->journal_failed = true;
+        json_decref(rec);
+        rp->counts[5]++;
+        rp->crashed++;
+        status = "error (harness)";
+    }
+    char *what = xasprintf("%s %s %s", x->tc->version, x->c->id, x->run->host);
+    progress(rp->o, "run", rp->done, rp->todo.n, what, status);
+    free(what);
+}
+
+static void move_aside(const char *path)
+{
+    char *old = xasprintf("%s.old", path);
+    if (rename(path, old) == 0) gc_warn("an earlier unfinished run's journal was moved to %s (use --resume to continue a run)", old);
+    free(old);
+}
+
+int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *cases)
+{
+    cell_list all;
+    cells_expand(o, tcs, cases, &all);
+    char *outdir = path_dirname(o->out);
+    if (mkdir_p(outdir, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create %s: %s", outdir, strerror(errno));
+    if (!o->build_only && access(outdir, W_OK) != 0)
+        gc_die(GC_EXIT_USAGE, "cannot write results to %s: %s", outdir, strerror(errno));
+    free(outdir);
+    char *jpath = xasprintf("%s.journal", o->out);
+
+    /* Records already in the journal are kept and their cells not rerun. */
+    json_t *prior = json_array();
+    json_t *have = json_object();
+    if (o->resume && file_exists(jpath)) {
+        strlist errs = { 0 };
+        journal_load(jpath, prior, &errs);
+        for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
+        sl_free(&errs);
+        size_t i;
+        json_t *r;
+        json_array_foreach(prior, i, r) {
+            char *k = record_cell_key(r);
+            json_object_set(have, k, r);
+            free(k);
+        }
+        if (!o->quiet) gc_warn("resuming: %zu records already in %s", json_array_size(prior), jpath);
+    }
+    journal j = { -1, NULL };
+    run_phase rp = { .o = o, .j = &j };
+    for (size_t i = 0; i < all.n; i++) {
+        char *k = cell_key(&all.v[i]);
+        if (!json_object_get(have, k)) {
+            rp.todo.v = xrealloc(rp.todo.v, (rp.todo.n + 1) * sizeof *rp.todo.v);
+            rp.todo.v[rp.todo.n++] = all.v[i];
+        }
+        free(k);
+    }
+    double t0 = now_ms();
+
+    /* Build phase: each distinct fixture build once, in parallel. */
+    build_phase bp = { .o = o };
+    json_t *seen = json_object();
+    for (size_t i = 0; i < rp.todo.n; i++) {
+        const cell *x = &rp.todo.v[i];
+        if (!version_in_range(x->tc->version, x->c->go_lo, x->c->go_hi)) continue;
+        char *k = fixture_key(&o->rc.b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv);
+        if (k && !json_object_get(seen, k)) {
+            json_object_set_new(seen, k, json_true());
+            bp.builds = xrealloc(bp.builds, (bp.n + 1) * sizeof *bp.builds);
+            bp.builds[bp.n++] = x;
+        }
+        free(k);
+    }
+    json_decref(seen);
+    if (!o->quiet)
+        gc_warn("%zu cells (%zu to run), %zu fixture builds, %d jobs", all.n, rp.todo.n, bp.n, o->jobs);
+    if (bp.n) pool_run(bp.n, o->jobs, build_task, build_done, &bp, &gc_interrupted);
+    double t_build = now_ms() - t0;
+    if (o->build_only) {
+        if (!o->quiet) gc_warn("%zu builds: %zu ok, %zu failed or unsupported; %.1f s", bp.n, bp.ok, bp.failed, t_build / 1000);
+        int brc = gc_interrupted ? GC_EXIT_INTERRUPTED : bp.hard_fail ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
+        json_decref(prior);
+        json_decref(have);
+        free(bp.builds);
+        free(rp.todo.v);
+        free(all.v);
+        free(jpath);
+        return brc;
+    }
+
+    if (!o->resume && file_exists(jpath)) move_aside(jpath);
+    if (journal_open(&j, jpath, true) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", jpath, strerror(errno));
+    /* On resume the journal is rewritten without torn lines, so appends stay parseable. */
+    size_t pi;
+    json_t *pr;
+    json_array_foreach(prior, pi, pr)
+        if (journal_append(&j, pr) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", jpath, strerror(errno));
+
+    if (!gc_interrupted) pool_run(rp.todo.n, o->jobs, cell_task, cell_done, &rp, &gc_interrupted);
+    journal_close(&j);
+    double t_total = now_ms() - t0;
+
+    int rc = GC_EXIT_OK;
+    json_t *got = json_array();
+    strlist errs = { 0 };
+    if (journal_load(jpath, got, &errs) < 0) gc_die(GC_EXIT_USAGE, "cannot read back %s: %s", jpath, strerror(errno));
+    for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
+    sl_free(&errs);
+    if (rp.journal_failed) {
+        gc_warn("stopped: the journal could not be written; the %zu records in %s are intact", json_array_size(got), jpath);
+        rc = GC_EXIT_USAGE;
+    } else if (gc_interrupted) {
+        gc_warn("interrupted: %zu of %zu records kept in %s; run again with --resume to finish", json_array_size(got), all.n, jpath);
+        rc = GC_EXIT_INTERRUPTED;
+    } else {
+        /* Assemble in matrix order; a later record for the same cell wins. */
+        json_t *bykey = json_object();
+        size_t i;
+        json_t *r;
+        json_array_foreach(got, i, r) {
+            char *k = record_cell_key(r);
+            json_object_set(bykey, k, r);
+            free(k);
+        }
+        json_t *records = json_array();
+        for (size_t c = 0; c < all.n; c++) {
+            char *k = cell_key(&all.v[c]);
+            json_t *rec = json_object_get(bykey, k);
+            if (rec) json_array_append(records, rec);
+            else gc_warn("no record for %s", k);
+            free(k);
+        }
+        json_t *tcj = toolchains_json(tcs);
+        json_t *extra = json_pack("{s:{s:i, s:f, s:f, s:I}}", "run", "jobs", o->jobs, "build_s", t_build / 1000,
+                                  "total_s", t_total / 1000, "seed", (json_int_t)o->rc.seed);
+        if (o->shard_n) json_object_set_new(json_object_get(extra, "run"), "shard", json_pack("[i,i]", o->shard_k, o->shard_n));
+        if (matrix_write(o->out, tcj, records, extra) < 0) {
+            gc_warn("cannot write %s: %s (the records are intact in %s)", o->out, strerror(errno), jpath);
+            rc = GC_EXIT_USAGE;
+        } else {
+            unlink(jpath);
+            if (o->table) {
+                char *t = table_render(records, isatty(1));
+                fputs(t, stdout);
+                free(t);
+            }
+            char *counts = status_counts(records);
+            size_t bad = count_unexpected(records);
+            if (!o->quiet)
+                gc_warn("%zu records in %s (%s); %.1f s (builds %.1f s)", json_array_size(records), o->out, counts,
+                        t_total / 1000, t_build / 1000);
+            free(counts);
+            if (bad) {
+                gc_warn("%zu unexpected result%s (fail, error or xpass)", bad, bad == 1 ? "" : "s");
+                rc = GC_EXIT_UNEXPECTED;
+            }
+        }
+        json_decref(tcj);
+        json_decref(extra);
+        json_decref(records);
+        json_decref(bykey);
+    }
+    json_decref(got);
+    json_decref(prior);
+    json_decref(have);
+    free(bp.builds);
+    free(rp.todo.v);
+    free(all.v);
+    free(jpath);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* `gocompat matrix`: expand toolchains × cases × hosts into cells, build the
+ * fixtures, run every cell in the sandbox, journal each record as it lands
+ * and assemble the matrix document at the end. */
+#ifndef GOCOMPAT_RUNNER_H
+#define GOCOMPAT_RUNNER_H
+
+#include "casefile.h"
+#include "cell.h"
+#include "toolchain.h"
+
+typedef struct {
+    run_ctx rc;
+    int jobs;
+    const char *out;        /* matrix.json */
+    bool resume;
+    int shard_k, shard_n;   /* 1-based K of N; N = 0: no sharding */
+    bool quiet;
+    bool table;
+    bool build_only;        /* stop after the build phase */
+    strlist areas, cases, hosts, modes; /* filters; empty = all */
+} matrix_opts;
+
+typedef struct { cell *v; size_t n; } cell_list;
+
+/* The cells a run covers, in the deterministic order of the matrix. */
+void cells_expand(const matrix_opts *o, const toolchain_set *tcs, const case_set *cases, cell_list *out);
+char *cell_key(const cell *x);
+
+/* Returns the process exit status (GC_EXIT_*). */
+int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *cases);
+
+json_t *toolchains_json(const toolchain_set *tcs);
+
+#endif

@@ -1,0 +1,105 @@
+#define _GNU_SOURCE
+#include "table.h"
+#include "record.h"
+#include "toolchain.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *status_cell(const char *s)
+{
+    if (!s) return "?";
+    if (!strcmp(s, "pass")) return "ok";
+    if (!strcmp(s, "fail")) return "FAIL";
+    if (!strcmp(s, "xfail")) return "xf";
+    if (!strcmp(s, "xpass")) return "XP";
+    if (!strcmp(s, "skip")) return "skip";
+    if (!strcmp(s, "error")) return "ERR";
+    return "?";
+}
+
+static const char *sget(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static bool bad(const char *s) { return s && (!strcmp(s, "fail") || !strcmp(s, "error") || !strcmp(s, "xpass")); }
+
+size_t count_unexpected(json_t *records)
+{
+    size_t n = 0, i;
+    json_t *r;
+    json_array_foreach(records, i, r) n += bad(sget(r, "status"));
+    return n;
+}
+
+char *status_counts(json_t *records)
+{
+    strbuf b;
+    sb_init(&b);
+    for (size_t k = 0; RECORD_STATUSES[k]; k++) {
+        size_t n = 0, i;
+        json_t *r;
+        json_array_foreach(records, i, r) n += !strcmp(sget(r, "status") ? sget(r, "status") : "", RECORD_STATUSES[k]);
+        sb_addf(&b, "%s%s %zu", k ? ", " : "", RECORD_STATUSES[k], n);
+    }
+    return sb_take(&b);
+}
+
+static int cmp_ver(const void *a, const void *b) { return go_version_cmp(*(char *const *)a, *(char *const *)b); }
+
+char *table_render(json_t *records, bool color)
+{
+    strlist gos = { 0 }, rows = { 0 };
+    json_t *row_index = json_object(), *go_index = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(records, i, r) {
+        const char *go = sget(r, "go");
+        if (go && !json_object_get(go_index, go)) {
+            json_object_set_new(go_index, go, json_true());
+            sl_add(&gos, go);
+        }
+        char *row = xasprintf("%s %s [%s]", sget(r, "case"), sget(r, "host"), sget(r, "buildmode"));
+        if (!json_object_get(row_index, row)) {
+            json_object_set_new(row_index, row, json_integer((json_int_t)rows.n));
+            sl_add_owned(&rows, row);
+        } else
+            free(row);
+    }
+    if (gos.n > 1) qsort(gos.v, gos.n, sizeof *gos.v, cmp_ver);
+    for (size_t g = 0; g < gos.n; g++) json_object_set_new(go_index, gos.v[g], json_integer((json_int_t)g));
+    size_t w = 21;
+    for (size_t k = 0; k < rows.n; k++)
+        if (strlen(rows.v[k]) > w) w = strlen(rows.v[k]);
+    const char **cells = xcalloc(rows.n * (gos.n ? gos.n : 1), sizeof *cells);
+    json_array_foreach(records, i, r) {
+        char *row = xasprintf("%s %s [%s]", sget(r, "case"), sget(r, "host"), sget(r, "buildmode"));
+        json_t *ri = json_object_get(row_index, row), *gi = json_object_get(go_index, sget(r, "go") ? sget(r, "go") : "");
+        if (ri && gi) cells[(size_t)json_integer_value(ri) * gos.n + (size_t)json_integer_value(gi)] = sget(r, "status");
+        free(row);
+    }
+    strbuf b;
+    sb_init(&b);
+    sb_addf(&b, "%-*s", (int)w, "case host [buildmode]");
+    for (size_t g = 0; g < gos.n; g++) {
+        char *m = go_version_minor(gos.v[g]);
+        sb_addf(&b, " %6s", m ? m : gos.v[g]);
+        free(m);
+    }
+    sb_add(&b, "\n");
+    for (size_t k = 0; k < rows.n; k++) {
+        sb_addf(&b, "%-*s", (int)w, rows.v[k]);
+        for (size_t g = 0; g < gos.n; g++) {
+            const char *s = cells[k * gos.n + g];
+            const char *txt = s ? status_cell(s) : "-";
+            if (color && bad(s)) sb_addf(&b, " \033[1;31m%6s\033[0m", txt);
+            else sb_addf(&b, " %6s", txt);
+        }
+        sb_add(&b, "\n");
+    }
+    free(cells);
+    json_decref(row_index);
+    json_decref(go_index);
+    sl_free(&gos);
+    sl_free(&rows);
+    return sb_take(&b);
+}

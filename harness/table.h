@@ -1,0 +1,18 @@
+/* The compact terminal view of a set of records: rows = case × host ×
+ * build mode, columns = toolchains, and a count line per status. */
+#ifndef GOCOMPAT_TABLE_H
+#define GOCOMPAT_TABLE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* Short cell text for a status: "ok", "FAIL", "xf", "XP", "skip", "ERR". */
+const char *status_cell(const char *status);
+/* Render; caller frees. `color` adds ANSI colours to bad cells. */
+char *table_render(json_t *records, bool color);
+/* "pass 10, fail 1, …" over the records; caller frees. */
+char *status_counts(json_t *records);
+/* Records whose status is fail, error or xpass: what CI must hear about. */
+size_t count_unexpected(json_t *records);
+
+#endif
