@@ -14,7 +14,7 @@
 static const char *const HOSTS[][2] = {
     { "c-dlopen", "c-shared" },   { "c-linked", "c-shared" },   { "c-threads", "c-shared" },
     { "c-archive", "c-archive" }, { "python-ctypes", "c-shared" }, { "go-linkshared", "shared" },
-    { "go-plugin", "plugin" },    { "none", NULL },
+    { "go-plugin", "plugin" },    { "inspect", "c-shared" }, { "none", NULL },
 };
 static const char *const MODES[] = { "c-shared", "c-archive", "shared", "plugin", "pie", "exe" };
 
@@ -123,6 +123,7 @@ static int parse_outcome(const char *s, outcome_want **v, size_t *n)
             if (k < 2 || strcmp(arg, "any") == 0) w.sig = 0;
             else if ((w.sig = parse_signal(arg)) < 0) rc = -1;
         } else if (k == 1 && strcmp(word, "timeout") == 0) w.kind = OUT_TIMEOUT;
+        else if (k == 1 && strcmp(word, "build-fail") == 0) w.kind = OUT_BUILD_FAIL;
         else if (k == 1 && strcmp(word, "any") == 0) w.kind = OUT_ANY;
         else rc = -1;
         if (rc == 0) {
@@ -146,6 +147,7 @@ char *outcome_want_text(const case_desc *c)
         case OUT_SIGNAL: w->sig ? sb_addf(&b, "signal SIG%s", sigabbrev_np(w->sig)) : sb_add(&b, "signal any"); break;
         case OUT_TIMEOUT: sb_add(&b, "timeout"); break;
         case OUT_ANY: sb_add(&b, "any"); break;
+        case OUT_BUILD_FAIL: sb_add(&b, "build-fail"); break;
         }
     }
     return sb_take(&b);
@@ -190,6 +192,7 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
     int lineno = 0;
     bool seen_kind = false;
     strlist modes = { 0 };
+    strlist hs = { 0 }; /* scratch for split values; freed on every exit */
     char *next = copy;
     while (next) {
         char *line = next;
@@ -211,20 +214,19 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
             free(c->fixture);
             c->fixture = xstrdup(val);
         } else if (strcmp(key, "hosts") == 0) {
-            strlist hs = { 0 };
+            sl_free(&hs);
             sl_split(&hs, val, " \t");
             for (size_t i = 0; i < hs.n; i++) {
                 char *at = strchr(hs.v[i], '@');
                 const char *mode;
                 if (at) *at = 0;
-                if (!host_known(hs.v[i])) { sl_free(&hs); FAIL("unknown host `%s`", hs.v[i]); }
+                if (!host_known(hs.v[i])) FAIL("unknown host `%s`", hs.v[i]);
                 mode = at ? at + 1 : host_default_buildmode(hs.v[i]);
-                if (!mode) { sl_free(&hs); FAIL("host `%s` needs a build mode (`%s@exe`)", hs.v[i], hs.v[i]); }
-                if (!buildmode_known(mode)) { sl_free(&hs); FAIL("unknown build mode `%s`", mode); }
+                if (!mode) FAIL("host `%s` needs a build mode (`%s@exe`)", hs.v[i], hs.v[i]);
+                if (!buildmode_known(mode)) FAIL("unknown build mode `%s`", mode);
                 c->runs = xrealloc(c->runs, (c->nruns + 1) * sizeof *c->runs);
                 c->runs[c->nruns++] = (host_run){ xstrdup(hs.v[i]), xstrdup(mode) };
             }
-            sl_free(&hs);
         } else if (strcmp(key, "buildmodes") == 0) {
             sl_split(&modes, val, " \t");
             for (size_t i = 0; i < modes.n; i++)
@@ -241,33 +243,36 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
             c->want = NULL;
             c->nwant = 0;
             if (parse_outcome(val, &c->want, &c->nwant) < 0)
-                FAIL("bad outcome `%s` (want `exit N`, `exit nonzero`, `signal SIGNAME`, `timeout`, `any`, joined by |)", val);
+                FAIL("bad outcome `%s` (want `exit N`, `exit nonzero`, `signal SIGNAME`, `timeout`, `any`, `build-fail`, joined by |)", val);
         } else if (strcmp(key, "timeout") == 0) {
             char *end;
             long t = strtol(val, &end, 10);
             if (*end || t <= 0 || t > 3600) FAIL("timeout must be 1..3600 seconds, not `%s`", val);
             c->timeout_s = (int)t;
         } else if (strcmp(key, "claims") == 0) {
-            strlist cl = { 0 };
-            sl_split(&cl, val, " \t,");
-            for (size_t i = 0; i < cl.n; i++) {
-                if (!valid_claim(cl.v[i])) { sl_free(&cl); FAIL("bad claim id `%s` (want C01, or !C01 when a pass refutes it)", cl.v[i]); }
-                sl_add(&c->claims, cl.v[i]);
+            sl_free(&hs);
+            sl_split(&hs, val, " \t,");
+            for (size_t i = 0; i < hs.n; i++) {
+                if (!valid_claim(hs.v[i])) FAIL("bad claim id `%s` (want C01, or !C01 when a pass refutes it)", hs.v[i]);
+                sl_add(&c->claims, hs.v[i]);
             }
-            sl_free(&cl);
         } else if (strcmp(key, "xfail") == 0) {
-            strlist f = { 0 };
-            sl_split(&f, val, " \t");
-            if (f.n < 4) { sl_free(&f); FAIL("xfail wants `GO-RANGE BUILDMODE HOST ISSUE-URL`"); }
+            sl_free(&hs);
+            sl_split(&hs, val, " \t");
+            if (hs.n < 4) FAIL("xfail wants `GO-RANGE BUILDMODE HOST ISSUE-URL`");
             xfail_rule r = { .line = lineno };
-            if (parse_range(f.v[0], &r.lo, &r.hi) < 0) { sl_free(&f); FAIL("bad Go version range `%s`", f.v[0]); }
-            if (strcmp(f.v[1], "*") && !buildmode_known(f.v[1])) { sl_free(&f); FAIL("unknown build mode `%s`", f.v[1]); }
-            if (strcmp(f.v[2], "*") && !host_known(f.v[2])) { sl_free(&f); FAIL("unknown host `%s`", f.v[2]); }
-            if (!str_prefix(f.v[3], "https://")) { sl_free(&f); FAIL("xfail needs an upstream https:// link, got `%s`", f.v[3]); }
-            r.buildmode = xstrdup(f.v[1]);
-            r.host = xstrdup(f.v[2]);
-            r.link = xstrdup(f.v[3]);
-            sl_free(&f);
+            if (parse_range(hs.v[0], &r.lo, &r.hi) < 0) FAIL("bad Go version range `%s`", hs.v[0]);
+            if ((strcmp(hs.v[1], "*") && !buildmode_known(hs.v[1])) || (strcmp(hs.v[2], "*") && !host_known(hs.v[2])) ||
+                !str_prefix(hs.v[3], "https://")) {
+                free(r.lo);
+                free(r.hi);
+                if (strcmp(hs.v[1], "*") && !buildmode_known(hs.v[1])) FAIL("unknown build mode `%s`", hs.v[1]);
+                if (strcmp(hs.v[2], "*") && !host_known(hs.v[2])) FAIL("unknown host `%s`", hs.v[2]);
+                FAIL("xfail needs an upstream https:// link, got `%s`", hs.v[3]);
+            }
+            r.buildmode = xstrdup(hs.v[1]);
+            r.host = xstrdup(hs.v[2]);
+            r.link = xstrdup(hs.v[3]);
             c->xfails = xrealloc(c->xfails, (c->nxfails + 1) * sizeof *c->xfails);
             c->xfails[c->nxfails++] = r;
         } else if (strcmp(key, "buildflag") == 0) {
@@ -303,10 +308,12 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
     }
     if (!c->nwant) parse_outcome("exit 0", &c->want, &c->nwant);
     sl_free(&modes);
+    sl_free(&hs);
     free(copy);
     return 0;
 bad:
     sl_free(&modes);
+    sl_free(&hs);
     free(copy);
     case_free(c);
     return -1;

@@ -5,7 +5,8 @@
 
 #include "util.h"
 
-typedef enum { OUT_EXIT, OUT_SIGNAL, OUT_TIMEOUT, OUT_ANY } outcome_kind;
+/* OUT_BUILD_FAIL: a build case whose expectation is that the build fails. */
+typedef enum { OUT_EXIT, OUT_SIGNAL, OUT_TIMEOUT, OUT_ANY, OUT_BUILD_FAIL } outcome_kind;
 
 typedef struct {
     outcome_kind kind;

@@ -72,6 +72,22 @@ static char *first_line(const char *s)
     return xstrndup(s, n);
 }
 
+/* What every probe may need to know about the build it examines; the
+ * inspect host's probes live on these. */
+static void probe_env(const run_ctx *ctx, const cell *x, const fixture_build *fb, strlist *env)
+{
+    sl_add_owned(env, xasprintf("GOCOMPAT_ARTIFACT=%s", fb->artifact));
+    if (fb->header) sl_add_owned(env, xasprintf("GOCOMPAT_HEADER=%s", fb->header));
+    sl_add_owned(env, xasprintf("GOCOMPAT_BUILD_DIR=%s", fb->dir));
+    sl_add_owned(env, xasprintf("GOCOMPAT_BUILDMODE=%s", x->run->buildmode));
+    sl_add_owned(env, xasprintf("GOCOMPAT_GO=%s", x->tc->path));
+    sl_add_owned(env, xasprintf("GOCOMPAT_GOVERSION=%s", x->tc->version));
+    sl_add_owned(env, xasprintf("GOCOMPAT_GOCACHE=%s/go/%s-%s/gocache", ctx->b.cachedir, x->tc->version, x->tc->goarch));
+    sl_add_owned(env, xasprintf("GOCOMPAT_FIXTURE_SRC=%s/gosrc/%s", ctx->b.srcdir, x->c->fixture));
+    sl_add_owned(env, xasprintf("GOCOMPAT_CC=%s", ctx->cc));
+    if (ctx->self) sl_add_owned(env, xasprintf("GOCOMPAT_BIN=%s", ctx->self));
+}
+
 json_t *cell_execute(const run_ctx *ctx, const cell *x)
 {
     json_t *r = record_new(x);
@@ -97,7 +113,21 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
         set_str(r, "stderr_head", h);
         free(h);
     }
-    if (fb.status != BUILD_OK) {
+    bool want_build_fail = false;
+    for (size_t i = 0; i < x->c->nwant; i++) want_build_fail |= x->c->want[i].kind == OUT_BUILD_FAIL;
+    if (x->c->build_only && want_build_fail && fb.status != BUILD_ERROR) {
+        /* The case is about a build that must be refused (and how). */
+        char *line = first_line(berr ? berr : "");
+        bool failed = fb.status == BUILD_FAIL || fb.status == BUILD_UNSUPPORTED;
+        set_status(r, x, failed ? "pass" : "fail");
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", failed ? "build-fail" : "exit"));
+        if (!failed) json_object_set_new(json_object_get(r, "outcome"), "code", json_integer(0));
+        char *d = failed ? xasprintf("refused: %s", line) : xstrdup("built, but the build was expected to fail");
+        set_str(r, "detail", d);
+        if (failed) json_object_set_new(ev, "build_error", json_string(line));
+        free(d);
+        free(line);
+    } else if (fb.status != BUILD_OK) {
         char *line = first_line(berr ? berr : "");
         if (fb.status == BUILD_UNSUPPORTED) {
             set_str(r, "status", "skip");
@@ -148,6 +178,7 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
             sl_add_owned(&env, xasprintf("GOCOMPAT_SEED=%llu", ctx->seed));
             sl_add_owned(&env, xasprintf("PYTHONPATH=%s/harness/hosts", ctx->b.srcdir));
             sl_add(&env, "PYTHONDONTWRITEBYTECODE=1");
+            probe_env(ctx, x, &fb, &env);
             for (size_t i = 0; i < x->c->env.n; i++) sl_add(&env, x->c->env.v[i]);
             sl_add_owned(&env, NULL);
             env.n--;

@@ -14,6 +14,7 @@ typedef struct {
     const char *cc;       /* C compiler for hosts */
     const char *python;   /* Python 3 for python-ctypes */
     unsigned long long seed;
+    const char *self;     /* path of this gocompat binary, for probes that call it */
 } run_ctx;
 
 typedef struct {

@@ -8,6 +8,9 @@ int cmd_build(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_check_cases(int argc, char **argv);
 
+#include <signal.h>
+
 void install_interrupt_handlers(void);
+extern volatile sig_atomic_t gc_interrupted;
 
 #endif

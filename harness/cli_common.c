@@ -114,6 +114,9 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
     o->m.rc.b.cachedir = o->cachedir;
     o->m.rc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : GC_HOST_CC;
     o->m.rc.python = getenv("GOCOMPAT_PYTHON") && *getenv("GOCOMPAT_PYTHON") ? getenv("GOCOMPAT_PYTHON") : GC_PYTHON;
+    static char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) { self[n] = 0; o->m.rc.self = self; }
     extern volatile sig_atomic_t gc_interrupted;
     o->m.rc.b.interrupted = &gc_interrupted;
     return optind;

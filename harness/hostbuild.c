@@ -180,8 +180,8 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
         const char *argv[] = { fb->artifact, x->c->probe, NULL };
         return argv_dup(argv);
     }
-    if (!strcmp(h, "python-ctypes")) {
-        char *py = probe_file(x, ".py");
+    if (!strcmp(h, "python-ctypes") || !strcmp(h, "inspect")) {
+        char *py = probe_file(x, !strcmp(h, "inspect") ? ".inspect.py" : ".py");
         if (!file_exists(py)) {
             *why = xasprintf("missing probe %s", py);
             *is_harness = true;

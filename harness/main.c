@@ -15,25 +15,6 @@
 #include "runner.h"
 #include "toolchain.h"
 
-volatile sig_atomic_t gc_interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    gc_interrupted = 1;
-}
-
-void install_interrupt_handlers(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: blocking waits must wake up */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
 static const struct command {
     const char *name;
     int (*fn)(int, char **);

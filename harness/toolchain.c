@@ -228,7 +228,8 @@ const toolchain *toolchain_find(const toolchain_set *set, const char *key)
     for (size_t i = 0; i < set->n; i++) {
         const toolchain *t = &set->v[i];
         if (t->error) continue;
-        if (strcmp(t->version, key) == 0 || strcmp(t->path, key) == 0) return t;
+        if (!t->version) continue;
+        if (strcmp(t->version, key) == 0 || (t->path && strcmp(t->path, key) == 0)) return t;
         char *m = go_version_minor(t->version);
         bool hit = m && (strcmp(m, key) == 0 || (str_prefix(key, "go") && strcmp(m, key + 2) == 0));
         free(m);

@@ -67,6 +67,7 @@ void report_free(probe_report *r)
 static bool want_matches(const outcome_want *w, const proc_result *pr)
 {
     switch (w->kind) {
+    case OUT_BUILD_FAIL: return false;
     case OUT_ANY: return pr->kind == PROC_EXIT || pr->kind == PROC_SIGNAL || pr->kind == PROC_TIMEOUT;
     case OUT_TIMEOUT: return pr->kind == PROC_TIMEOUT;
     case OUT_EXIT: return pr->kind == PROC_EXIT && (w->code < 0 ? pr->code != 0 : pr->code == w->code);
