@@ -275,6 +275,8 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
             r.link = xstrdup(hs.v[3]);
             c->xfails = xrealloc(c->xfails, (c->nxfails + 1) * sizeof *c->xfails);
             c->xfails[c->nxfails++] = r;
+        } else if (strcmp(key, "hostflag") == 0) {
+            sl_add(&c->hostflags, val);
         } else if (strcmp(key, "buildflag") == 0) {
             sl_add(&c->buildflags, val);
         } else if (strcmp(key, "buildenv") == 0 || strcmp(key, "env") == 0) {
@@ -336,6 +338,7 @@ void case_free(case_desc *c)
     sl_free(&c->buildflags);
     sl_free(&c->buildenv);
     sl_free(&c->env);
+    sl_free(&c->hostflags);
     memset(c, 0, sizeof *c);
 }
 

@@ -40,6 +40,7 @@ typedef struct {
     strlist buildflags; /* extra `go build` arguments, one per line */
     strlist buildenv;   /* extra environment for the fixture build */
     strlist env;        /* extra environment for the probe */
+    strlist hostflags;  /* extra C host compiler/linker arguments, one per line */
     char *go_lo, *go_hi; /* toolchains the case applies to; others are skipped */
     char *note;
 } case_desc;

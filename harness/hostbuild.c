@@ -130,6 +130,7 @@ static int build_c_host(const run_ctx *ctx, const cell *x, const fixture_build *
     } else if (!strcmp(h, "c-archive")) {
         sl_add(&a, fb->artifact);
     }
+    for (size_t i = 0; i < x->c->hostflags.n; i++) sl_add(&a, x->c->hostflags.v[i]);
     sl_add(&a, "-pthread");
     sl_add(&a, "-ldl");
     sl_add(&a, "-lm");
@@ -210,6 +211,7 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
         char *hosth = xasprintf("%s/harness/hosts/probe.h", ctx->b.srcdir);
         k = hash_file(hash_file(k, hostc), hosth);
         k = fnv1a64(k, ctx->cc, strlen(ctx->cc) + 1);
+        for (size_t i = 0; i < x->c->hostflags.n; i++) k = fnv1a64(k, x->c->hostflags.v[i], strlen(x->c->hostflags.v[i]) + 1);
         free(hostc);
         free(hosth);
     }

@@ -7,7 +7,7 @@ bin=${GOCOMPAT_BIN:-./gocompat}
 out=${GOCOMPAT_CHECK_DIR:-check-results}
 mkdir -p "$out"
 "$bin" toolchains || { echo "conformance: no usable Go toolchain; run scripts/setup" >&2; exit 99; }
-"$bin" matrix --out "$out/matrix.json" --no-table ${GOCOMPAT_CHECK_ARGS:-}
+"$bin" matrix --out "$out/matrix.json" ${GOCOMPAT_CHECK_ARGS:-}
 rc=$?
 [ $rc -eq 0 ] || exit $rc
 # The records were judged by the runner; show the table from them.
