@@ -3,11 +3,44 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t *child_stop;
+static pid_t child_parent;
+
+/* In a worker, only the harness (its parent) or the kernel (a terminal's
+ * Ctrl-C) may stop it: a probe that signals its parent must not be able to
+ * cancel the cell it is being judged in. */
+static void worker_on_signal(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig, (void)uc;
+    if (si->si_code > 0 || si->si_pid == child_parent) *child_stop = 1;
+}
+
+static void worker_signals(volatile sig_atomic_t *stop)
+{
+    child_stop = stop;
+    child_parent = getppid();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = worker_on_signal;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    if (stop) {
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+    }
+    /* Signals whose default would kill or stop a worker, sent by a probe. */
+    const int ignored[] = { SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGQUIT, SIGVTALRM, SIGPROF,
+                            SIGTSTP, SIGTTIN, SIGTTOU, SIGPOLL, SIGXCPU, SIGXFSZ };
+    for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) signal(ignored[i], SIG_IGN);
+}
 
 size_t pool_run(size_t n, int jobs, pool_task task, pool_done done, void *ctx, volatile sig_atomic_t *stop)
 {
@@ -25,7 +58,10 @@ size_t pool_run(size_t n, int jobs, pool_task task, pool_done done, void *ctx, v
                 gc_warn("fork: %s; waiting for a running task", strerror(errno));
                 break;
             }
-            if (p == 0) _exit(task(ctx, next));
+            if (p == 0) {
+                worker_signals(stop);
+                _exit(task(ctx, next));
+            }
             for (int s = 0; s < jobs; s++)
                 if (!pids[s]) { pids[s] = p; which[s] = next; break; }
             running++;
@@ -39,10 +75,15 @@ size_t pool_run(size_t n, int jobs, pool_task task, pool_done done, void *ctx, v
             forwarded = true;
         }
         int st;
-        pid_t w = waitpid(-1, &st, 0);
+        pid_t w = waitpid(-1, &st, WUNTRACED);
         if (w < 0) {
             if (errno == EINTR) continue;
             if (errno == ECHILD) break;
+            continue;
+        }
+        if (WIFSTOPPED(st)) {
+            /* A probe sent SIGSTOP to its parent: a stopped worker would hang the run. */
+            kill(w, SIGCONT);
             continue;
         }
         for (int s = 0; s < jobs; s++) {

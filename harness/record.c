@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "record.h"
+#include "toolchain.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -188,4 +189,31 @@ int matrix_write(const char *path, json_t *toolchains, json_t *records, json_t *
     free(text);
     errno = e;
     return rc;
+}
+
+static int cmp_canonical(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    const char *gx = sget(x, "go"), *gy = sget(y, "go");
+    int c = go_version_cmp(gx ? gx : "", gy ? gy : "");
+    if (c) return c;
+    static const char *const keys[] = { "goarch", "case", "buildmode", "host" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(keys); i++) {
+        const char *p = sget(x, keys[i]), *q = sget(y, keys[i]);
+        c = strcmp(p ? p : "", q ? q : "");
+        if (c) return c;
+    }
+    return 0;
+}
+
+void records_sort_canonical(json_t *records)
+{
+    size_t n = json_array_size(records);
+    if (n < 2) return;
+    json_t **v = xmalloc(n * sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = json_incref(json_array_get(records, i));
+    qsort(v, n, sizeof *v, cmp_canonical);
+    json_array_clear(records);
+    for (size_t i = 0; i < n; i++) json_array_append_new(records, v[i]);
+    free(v);
 }

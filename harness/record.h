@@ -32,6 +32,11 @@ void journal_close(journal *j);
  * number of problems, or -1 if the file cannot be read (errno). */
 int journal_load(const char *path, json_t *records, strlist *errs);
 
+/* Sort records into the canonical matrix order: Go release (numerically),
+ * goarch, case, build mode, host. Every writer uses it, so a sharded run
+ * merged back equals a single run. */
+void records_sort_canonical(json_t *records);
+
 /* Read a matrix document. NULL and *err ("file:line: why") on any problem,
  * including an unknown schema. */
 json_t *matrix_load(const char *path, char **err);

@@ -307,6 +307,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
             else gc_warn("no record for %s", k);
             free(k);
         }
+        records_sort_canonical(records);
         json_t *tcj = toolchains_json(tcs);
         json_t *extra = json_pack("{s:{s:i, s:f, s:f, s:I}}", "run", "jobs", o->jobs, "build_s", t_build / 1000,
                                   "total_s", t_total / 1000, "seed", (json_int_t)o->rc.seed);
