@@ -25,6 +25,7 @@ static const struct command {
     { "build", cmd_build, "build the fixtures (cached) without running cases" },
     { "list", cmd_list, "list the cases and the cells they expand to" },
     { "check-cases", cmd_check_cases, "parse every case descriptor and report problems" },
+    { "elf", cmd_elf, "print ELF linking, hardening and symbol facts of files" },
     { "merge", cmd_merge, "assemble the matrix documents of sharded runs into one" },
 };
 
