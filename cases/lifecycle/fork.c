@@ -1,0 +1,145 @@
+/* fork() after the Go runtime has started: does the child (which has only
+ * the forking thread) get through calls into Go? Each scenario runs in its
+ * own child, which the probe kills after a deadline and records as a hang.
+ * Child exit codes: 0 right result, 3 wrong result, 4 exec failed.
+ * THR_FORK=scheduler selects the scenarios that need the Go scheduler. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+enum { CHILD_DEADLINE_MS = 1500, BUSY_THREADS = 4 };
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static unsigned long long spawn_ref(int n)
+{
+    unsigned long long s = 0;
+    for (int i = 0; i < n; i++) s += GO_FN(Mix)((unsigned long long)i);
+    return s;
+}
+
+static unsigned long long want_spawn;
+
+static void child_call(void) { _exit(GO_FN(Mix)(0) == 0xe220a8397b1dcdafULL ? 0 : 3); }
+static void child_goroutines(void) { _exit(GO_FN(Spawn)(64) == want_spawn ? 0 : 3); }
+static void child_alloc(void) { _exit(GO_FN(Alloc)(16) > 0 ? 0 : 3); }
+static void child_call_exec(void)
+{
+    if (GO_FN(Mix)(0) != 0xe220a8397b1dcdafULL) _exit(3);
+    execl("/bin/sh", "sh", "-c", "exit 0", (char *)NULL);
+    _exit(4);
+}
+static void child_exec(void)
+{
+    execl("/bin/sh", "sh", "-c", "exit 0", (char *)NULL);
+    _exit(4);
+}
+
+struct child { const char *name; void (*fn)(void); pid_t pid; int st; const char *how; double t0, ms; };
+
+/* Forks one child per scenario (all at once), waits for all of them up to
+ * the deadline, kills the rest, and records how each one ended. */
+static void run_children(struct child *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        c[i].t0 = now_ms();
+        c[i].how = NULL;
+        c[i].pid = fork();
+        if (c[i].pid == 0) c[i].fn();
+        if (c[i].pid < 0) c[i].how = "fork failed";
+    }
+    double start = now_ms();
+    for (int left = n; left > 0;) {
+        left = 0;
+        for (int i = 0; i < n; i++) {
+            if (c[i].how) continue;
+            if (waitpid(c[i].pid, &c[i].st, WNOHANG) == c[i].pid) {
+                c[i].ms = now_ms() - c[i].t0;
+                c[i].how = "done";
+            } else left++;
+        }
+        if (left && now_ms() - start > CHILD_DEADLINE_MS) {
+            for (int i = 0; i < n; i++)
+                if (!c[i].how) {
+                    kill(c[i].pid, SIGKILL);
+                    waitpid(c[i].pid, &c[i].st, 0);
+                    c[i].ms = now_ms() - c[i].t0;
+                    c[i].how = "hang";
+                }
+            break;
+        }
+        struct timespec ts = { 0, 2000000 };
+        if (left) nanosleep(&ts, NULL);
+    }
+    for (int i = 0; i < n; i++) {
+        static char bufs[8][64];
+        if (!strcmp(c[i].how, "done")) {
+            int st = c[i].st;
+            if (WIFEXITED(st) && WEXITSTATUS(st) == 0) c[i].how = "ok";
+            else if (WIFEXITED(st)) snprintf(bufs[i], sizeof bufs[i], "exit %d", WEXITSTATUS(st)), c[i].how = bufs[i];
+            else snprintf(bufs[i], sizeof bufs[i], "signal SIG%s", sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?"), c[i].how = bufs[i];
+        }
+        gc_fact(c[i].name, "{\"result\":\"%s\",\"ms\":%.1f}", c[i].how, c[i].ms);
+    }
+}
+
+static atomic_int stop_busy;
+
+static void *busy(void *p)
+{
+    (void)p;
+    while (!atomic_load(&stop_busy)) GO_FN(SpinMs)(20);
+    return NULL;
+}
+
+void probe_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    const char *mode = getenv("THR_FORK");
+    bool scheduler = mode && !strcmp(mode, "scheduler");
+    want_spawn = spawn_ref(64);
+    GC_EXPECT(GO_FN(Spawn)(64) == want_spawn); /* the runtime and its threads are up */
+    GO_FN(GC)();
+    if (!scheduler) {
+        struct child c[] = { { .name = "fork_exec", .fn = child_exec },
+                             { .name = "fork_call", .fn = child_call },
+                             { .name = "fork_call_exec", .fn = child_call_exec } };
+        run_children(c, 3);
+        for (int i = 0; i < 3; i++)
+            if (strcmp(c[i].how, "ok")) { gc_fail("%s: the child ended with %s", c[i].name, c[i].how); return; }
+    } else {
+        struct child c[] = { { .name = "fork_goroutines", .fn = child_goroutines },
+                             { .name = "fork_alloc_gc", .fn = child_alloc },
+                             { .name = "fork_while_threads_in_go", .fn = child_call } };
+        run_children(c, 2);
+        pthread_t t[BUSY_THREADS];
+        for (int i = 0; i < BUSY_THREADS; i++) GC_EXPECT(pthread_create(&t[i], NULL, busy, NULL) == 0);
+        struct timespec ts = { 0, 30000000 };
+        nanosleep(&ts, NULL);
+        run_children(c + 2, 1);
+        atomic_store(&stop_busy, 1);
+        for (int i = 0; i < BUSY_THREADS; i++) pthread_join(t[i], NULL);
+        /* The runtime's other threads (and the Ps they held) do not exist in
+         * the child: anything that needs them never completes. */
+        for (int i = 0; i < 3; i++)
+            if (!strcmp(c[i].how, "ok")) { gc_fail("%s: the child completed", c[i].name); return; }
+    }
+    GC_EXPECT(GO_FN(Mix)(0) == 0xe220a8397b1dcdafULL); /* the parent is unharmed */
+    gc_pass();
+}

@@ -1,0 +1,103 @@
+/* dlclose a Go c-shared library and load it again, 100 times. The copy
+ * under a private name makes this probe the only holder of the handle. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+enum { ROUNDS = 100 };
+
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC), out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+    struct stat st;
+    int rc = -1;
+    if (in >= 0 && out >= 0 && fstat(in, &st) == 0) {
+        off_t off = 0;
+        rc = 0;
+        while (off < st.st_size)
+            if (sendfile(out, in, &off, (size_t)(st.st_size - off)) <= 0) { rc = -1; break; }
+    }
+    if (in >= 0) close(in);
+    if (out >= 0 && close(out) != 0) rc = -1;
+    return rc;
+}
+
+static long status_field(const char *name)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    size_t n = strlen(name);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, name, n) && line[n] == ':') v = atol(line + n + 1);
+    if (f) fclose(f);
+    return v;
+}
+
+static int mapped(const char *path)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[4096];
+    int n = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (strstr(line, path)) n++;
+    if (f) fclose(f);
+    return n;
+}
+
+void probe_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    const char *art = getenv("GOCOMPAT_ARTIFACT");
+    if (!art) { gc_fail("GOCOMPAT_ARTIFACT is not set"); return; }
+    char dir[] = "/tmp/gocompat-unload-XXXXXX";
+    if (!mkdtemp(dir)) { gc_fail("mkdtemp failed"); return; }
+    char lib[sizeof dir + 32];
+    snprintf(lib, sizeof lib, "%s/libunload.so", dir);
+    if (copy_file(art, lib) < 0) { gc_fail("cannot copy %s to %s", art, lib); rmdir(dir); return; }
+
+    int close_failures = 0, still_mapped = 0, wrong = 0, same_handle = 0;
+    long vm1 = 0, thr1 = 0, vm_end = 0, thr_end = 0;
+    void *first = NULL;
+    char err[512] = "";
+    for (int i = 0; i < ROUNDS; i++) {
+        void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+        if (!h) { snprintf(err, sizeof err, "dlopen round %d: %s", i, dlerror()); break; }
+        if (!first) first = h;
+        else if (h == first) same_handle++;
+        unsigned long long (*mix)(unsigned long long) = (unsigned long long (*)(unsigned long long))dlsym(h, "Mix");
+        if (!mix || mix(0) != 0xe220a8397b1dcdafULL) wrong++;
+        if (dlclose(h) != 0) close_failures++;
+        if (mapped(lib)) still_mapped++;
+        if (i == 0) { vm1 = status_field("VmSize"); thr1 = status_field("Threads"); }
+    }
+    vm_end = status_field("VmSize");
+    thr_end = status_field("Threads");
+    unlink(lib);
+    rmdir(dir);
+    gc_fact("rounds", "%d", ROUNDS);
+    gc_fact("dlclose_failures", "%d", close_failures);
+    gc_fact("still_mapped_after_dlclose", "%d", still_mapped);
+    gc_fact("same_handle_on_reopen", "%d", same_handle);
+    gc_fact("vmsize_kb_after_first", "%ld", vm1);
+    gc_fact("vmsize_kb_after_last", "%ld", vm_end);
+    gc_fact("threads_after_first", "%ld", thr1);
+    gc_fact("threads_after_last", "%ld", thr_end);
+    if (*err) { gc_fail("%s", err); return; }
+    GC_EXPECT_EQ_LL(wrong, 0);
+    GC_EXPECT_EQ_LL(close_failures, 0);
+    /* DF_1_NODELETE: dlclose succeeds but nothing is unmapped. */
+    GC_EXPECT_EQ_LL(still_mapped, ROUNDS);
+    GC_EXPECT_EQ_LL(same_handle, ROUNDS - 1);
+    if (vm_end > vm1 + 16 * 1024) { gc_fail("VmSize grew from %ld to %ld kB over %d rounds", vm1, vm_end, ROUNDS); return; }
+    if (thr_end > thr1 + 2) { gc_fail("threads grew from %ld to %ld over %d rounds", thr1, thr_end, ROUNDS); return; }
+    gc_pass();
+}

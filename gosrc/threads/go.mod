@@ -1,0 +1,3 @@
+module gocompat/threads
+
+go 1.19
