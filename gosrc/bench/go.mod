@@ -1,0 +1,3 @@
+module gocompat/bench
+
+go 1.19
