@@ -27,6 +27,7 @@ static const struct command {
     { "check-cases", cmd_check_cases, "parse every case descriptor and report problems" },
     { "elf", cmd_elf, "print ELF linking, hardening and symbol facts of files" },
     { "merge", cmd_merge, "assemble the matrix documents of sharded runs into one" },
+    { "bench", cmd_bench, "measure C<->Go call overhead per toolchain; compare two runs" },
 };
 
 static void usage(FILE *f)

@@ -16,7 +16,7 @@ char *unit_tmpdir(void)
 int main(void)
 {
     Suite *(*const suites[])(void) = {
-        suite_toolchain, suite_casefile, suite_proc, suite_record, suite_verdict, suite_table, suite_fixture, suite_elf,
+        suite_toolchain, suite_casefile, suite_proc, suite_record, suite_verdict, suite_table, suite_fixture, suite_elf, suite_bench,
     };
     SRunner *sr = srunner_create(suites[0]());
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++) srunner_add_suite(sr, suites[i]());
