@@ -1,0 +1,3 @@
+module gocompat/panics
+
+go 1.19

@@ -1,0 +1,139 @@
+// Package main is the fixture of the panic cases: exports that fail in
+// every way a Go function can, and the same failures behind recover.
+package main
+
+/*
+typedef void (*gc_callback)(void *);
+static inline void gc_call_back(gc_callback f, void *arg) { f(arg); }
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"runtime"
+	"time"
+	"unsafe"
+)
+
+// failure is a panic value of a user type that is neither an error nor a
+// Stringer, so the runtime prints it by type and address.
+type failure struct{ code int }
+
+// Package variables keep the compiler from folding the runtime errors
+// below into compile-time errors.
+var (
+	zero     = 0
+	far      = 5
+	nilPtr   *int
+	smallArr = []int{1}
+)
+
+// fail panics in the way named by kind: 0 a string, 1 an error, 2 a value
+// of a user type, 3 a nil dereference, 4 an index out of range, 5 an
+// integer division by zero. Any other kind returns normally.
+func fail(kind int) int {
+	switch kind {
+	case 0:
+		panic("gocompat: deliberate panic")
+	case 1:
+		panic(errors.New("gocompat: deliberate error"))
+	case 2:
+		panic(failure{code: 7})
+	case 3:
+		return *nilPtr
+	case 4:
+		return smallArr[far]
+	case 5:
+		return far / zero
+	}
+	return kind
+}
+
+// PanicKind fails without recovering (see fail for the kinds).
+//
+//export PanicKind
+func PanicKind(kind C.int) C.int { return C.int(fail(int(kind))) }
+
+// PanicLater starts a goroutine that panics after ms milliseconds and
+// returns at once: the panic happens while the caller is back in C.
+//
+//export PanicLater
+func PanicLater(ms C.int) {
+	go func() {
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		panic("gocompat: panic in a goroutine after the export returned")
+	}()
+}
+
+// GoexitNow calls runtime.Goexit in the export itself, on the caller's thread.
+//
+//export GoexitNow
+func GoexitNow() { runtime.Goexit() }
+
+// ExitNow calls os.Exit in the export.
+//
+//export ExitNow
+func ExitNow(code C.int) { os.Exit(int(code)) }
+
+// LogFatal calls log.Fatal in the export (which prints and exits 1).
+//
+//export LogFatal
+func LogFatal() { log.Fatal("gocompat: log.Fatal in an export") }
+
+// Recovered runs fail(kind) behind recover. It returns 1 and copies the
+// recovered value's text (NUL-terminated, truncated to n bytes) into msg if
+// it panicked, 0 if it returned normally.
+//
+//export Recovered
+func Recovered(kind C.int, msg *C.char, n C.int) (rc C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			rc = 1
+			copyOut(fmt.Sprint(r), msg, n)
+		}
+	}()
+	fail(int(kind))
+	return 0
+}
+
+func copyOut(s string, msg *C.char, n C.int) {
+	if msg == nil || n <= 0 {
+		return
+	}
+	buf := unsafe.Slice((*byte)(unsafe.Pointer(msg)), int(n))
+	k := copy(buf[:n-1], s)
+	buf[k] = 0
+}
+
+// CallThrough calls the C function cb(arg) from Go. With recoverIt set it
+// recovers whatever panics below it (a Go export that cb calls back into)
+// and returns 1; otherwise the panic goes on up. It returns 0 when cb
+// returned normally.
+//
+//export CallThrough
+func CallThrough(cb C.gc_callback, arg unsafe.Pointer, recoverIt C.int) (rc C.int) {
+	if recoverIt != 0 {
+		defer func() {
+			if r := recover(); r != nil {
+				rc = 1
+			}
+		}()
+	}
+	C.gc_call_back(cb, arg)
+	return 0
+}
+
+// Goroutines parks n goroutines forever, so an "all" traceback has more
+// than the panicking goroutine to print.
+//
+//export Goroutines
+func Goroutines(n C.int) {
+	for i := 0; i < int(n); i++ {
+		go func() { select {} }()
+	}
+}
+
+func main() {}

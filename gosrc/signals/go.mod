@@ -1,0 +1,3 @@
+module gocompat/signals
+
+go 1.19
