@@ -1,0 +1,3 @@
+module gocompat/articlemain
+
+go 1.19

@@ -1,0 +1,3 @@
+module gocompat/exportparams
+
+go 1.19

@@ -1,0 +1,3 @@
+module gocompat/goexport
+
+go 1.19

@@ -1,0 +1,3 @@
+module gocompat/noimportc
+
+go 1.19

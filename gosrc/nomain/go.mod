@@ -1,0 +1,3 @@
+module gocompat/nomain
+
+go 1.19

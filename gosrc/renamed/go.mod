@@ -1,0 +1,3 @@
+module gocompat/renamed
+
+go 1.19
