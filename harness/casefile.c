@@ -411,3 +411,5 @@ const xfail_rule *case_xfail(const case_desc *c, const char *go, const char *mod
     }
     return NULL;
 }
+
+int go_range_parse(const char *s, char **lo, char **hi) { return parse_range(s, lo, hi); }

@@ -62,6 +62,9 @@ bool buildmode_known(const char *mode);
 /* Does the Go version fall in [lo, hi] (NULL bounds are open; bounds of the
  * form go1.N match any patch release)? */
 bool version_in_range(const char *v, const char *lo, const char *hi);
+/* Parse a Go release range (`go1.21`, `go1.19..go1.22`, `go1.24..`, `..go1.21`,
+ * `*`) into inclusive bounds (NULL = open). 0, or -1 if malformed. */
+int go_range_parse(const char *s, char **lo, char **hi);
 /* The first matching expected-failure rule, or NULL. */
 const xfail_rule *case_xfail(const case_desc *c, const char *go, const char *buildmode, const char *host);
 /* "exit 0", "signal SIGABRT" … for the record's expect text. Caller frees. */

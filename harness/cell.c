@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cell.h"
+#include "expectations.h"
 #include "record.h"
 #include "verdict.h"
 
@@ -37,12 +38,22 @@ static char *head_of(const char *s, size_t max)
     return xasprintf("%.*s…", (int)max, s);
 }
 
-static void set_status(json_t *r, const cell *x, const char *status)
+static void set_status(const run_ctx *ctx, json_t *r, const cell *x, const char *status)
 {
     const xfail_rule *xf = case_xfail(x->c, x->tc->version, x->run->buildmode, x->run->host);
+    char *where = xf ? xasprintf("%s:%d", x->c->path, xf->line) : NULL;
+    const expectation *e = xf ? NULL : expect_match(ctx->expect, x->tc->version, x->run->buildmode, x->run->host, x->c->id);
+    if (e) {
+        xf = &e->rule;
+        where = xstrdup(e->where);
+    }
     const char *s = apply_xfail(status, xf != NULL);
     set_str(r, "status", s);
-    if (xf) set_str(r, "upstream", xf->link);
+    if (xf) {
+        set_str(r, "upstream", xf->link);
+        json_object_set_new(json_object_get(r, "evidence"), "expected_failure_rule", json_string(where));
+    }
+    free(where);
 }
 
 static json_t *build_evidence(const fixture_build *fb)
@@ -119,7 +130,7 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
         /* The case is about a build that must be refused (and how). */
         char *line = first_line(berr ? berr : "");
         bool failed = fb.status == BUILD_FAIL || fb.status == BUILD_UNSUPPORTED;
-        set_status(r, x, failed ? "pass" : "fail");
+        set_status(ctx, r, x, failed ? "pass" : "fail");
         json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", failed ? "build-fail" : "exit"));
         if (!failed) json_object_set_new(json_object_get(r, "outcome"), "code", json_integer(0));
         char *d = failed ? xasprintf("refused: %s", line) : xstrdup("built, but the build was expected to fail");
@@ -133,7 +144,7 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
             set_str(r, "status", "skip");
             json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
         } else if (fb.status == BUILD_FAIL) {
-            set_status(r, x, "fail");
+            set_status(ctx, r, x, "fail");
             json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
         } else {
             set_str(r, "status", "error");
@@ -144,7 +155,7 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
         free(d);
         free(line);
     } else if (x->c->build_only) {
-        set_status(r, x, "pass");
+        set_status(ctx, r, x, "pass");
         set_str(r, "detail", fb.cached ? "built (cached)" : "built");
         json_object_set_new(r, "outcome", json_pack("{s:s, s:i}", "kind", "exit", "code", 0));
     } else {
@@ -159,7 +170,7 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
                 return NULL;
             }
             set_str(r, "status", harness_fault ? "error" : "fail");
-            if (!harness_fault) set_status(r, x, "fail");
+            if (!harness_fault) set_status(ctx, r, x, "fail");
             json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
             char *line = first_line(why ? why : "");
             char *d = xasprintf("host build failed: %s", line);
@@ -199,7 +210,7 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
             probe_report rep;
             report_parse(pr.report, pr.report_len, &rep);
             verdict v = judge(x->c, &pr, &rep);
-            set_status(r, x, v.status);
+            set_status(ctx, r, x, v.status);
             if (!strcmp(v.status, "error") || !strcmp(v.status, "skip")) set_str(r, "status", v.status);
             set_str(r, "detail", v.detail);
             json_object_set_new(r, "outcome", outcome_json(&pr));

@@ -15,6 +15,7 @@ typedef struct {
     const char *python;   /* Python 3 for python-ctypes */
     unsigned long long seed;
     const char *self;     /* path of this gocompat binary, for probes that call it */
+    const struct expect_set *expect; /* results/expectations, applied like xfail: lines; may be NULL */
 } run_ctx;
 
 typedef struct {

@@ -3,6 +3,9 @@
 #define GOCOMPAT_CLI_H
 
 int cmd_matrix(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
 int cmd_toolchains(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_list(int argc, char **argv);

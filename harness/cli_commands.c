@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 #include "cli_common.h"
+#include "expectations.h"
 #include "record.h"
 
 #include <stdio.h>
@@ -22,6 +23,10 @@ static const char MATRIX_HELP[] =
     "      --seed=N          seed for randomised case values (recorded)\n"
     "      --timeout-mult=X  scale every timeout (also GOCOMPAT_TIMEOUT_MULT)\n"
     "      --no-table        do not print the terminal table\n"
+    "      --expectations=FILE  expected failures, one line each (GO-RANGE BUILDMODE\n"
+    "                        HOST CASE LINK): fail becomes xfail, pass becomes xpass\n"
+    "                        (default: results/expectations in the source tree)\n"
+    "      --no-expectations ignore the expectations baseline\n"
     "  -q, --quiet           no progress\n\n"
     "Exit status: 0 all as expected, 1 unexpected fail/error/xpass, 2 usage or\n"
     "harness error, 130 interrupted (records kept).\n";
@@ -36,7 +41,11 @@ int cmd_matrix(int argc, char **argv)
     common_toolchains(&o, &tcs, true);
     case_set cases;
     common_cases(&o, &cases);
+    expect_set *ex = expect_for_run(o.expectations, o.no_expectations, o.srcdir);
+    o.m.rc.expect = ex;
     int rc = matrix_run(&o.m, &tcs, &cases);
+    if (ex) expect_free(ex);
+    free(ex);
     case_set_free(&cases);
     toolchain_set_free(&tcs);
     return rc;

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 enum { OPT_NO_DISCOVER = 256, OPT_SRCDIR, OPT_CACHE, OPT_HOST, OPT_OUT, OPT_RESUME, OPT_SHARD, OPT_SEED,
-       OPT_NO_TABLE, OPT_TIMEOUT_MULT, OPT_JSON };
+       OPT_NO_TABLE, OPT_TIMEOUT_MULT, OPT_JSON, OPT_EXPECTATIONS, OPT_NO_EXPECTATIONS };
 
 static const struct option LONG_OPTS[] = {
     { "go", required_argument, NULL, 'g' },
@@ -31,6 +31,8 @@ static const struct option LONG_OPTS[] = {
     { "no-table", no_argument, NULL, OPT_NO_TABLE },
     { "timeout-mult", required_argument, NULL, OPT_TIMEOUT_MULT },
     { "json", no_argument, NULL, OPT_JSON },
+    { "expectations", required_argument, NULL, OPT_EXPECTATIONS },
+    { "no-expectations", no_argument, NULL, OPT_NO_EXPECTATIONS },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -94,6 +96,8 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
         case OPT_NO_TABLE: o->m.table = false; break;
         case OPT_TIMEOUT_MULT: o->m.rc.b.timeout_mult = positive_double("--timeout-mult", optarg); break;
         case OPT_JSON: o->json = true; break;
+        case OPT_EXPECTATIONS: o->expectations = optarg; break;
+        case OPT_NO_EXPECTATIONS: o->no_expectations = true; break;
         case 'h': fputs(help, stdout); exit(GC_EXIT_OK);
         default: fprintf(stderr, "Try 'gocompat %s --help'.\n", argv[0]); exit(GC_EXIT_USAGE);
         }

@@ -16,6 +16,8 @@ typedef struct {
     const char *srcdir, *cachedir;
     matrix_opts m;
     bool json;
+    const char *expectations; /* --expectations FILE */
+    bool no_expectations;     /* --no-expectations */
 } common_opts;
 
 /* Options every command understands; see COMMON_HELP. */

@@ -21,6 +21,9 @@ static const struct command {
     const char *summary;
 } COMMANDS[] = {
     { "matrix", cmd_matrix, "build every fixture with every toolchain and run every case" },
+    { "report", cmd_report, "render a matrix as markdown, CSV, JUnit, TAP, HTML and the claims ledger" },
+    { "diff", cmd_diff, "compare two matrices: regressions, fixes, changed evidence" },
+    { "upgrade", cmd_upgrade, "run two Go releases and report what changes between them" },
     { "toolchains", cmd_toolchains, "list the Go toolchains found and what each reports" },
     { "build", cmd_build, "build the fixtures (cached) without running cases" },
     { "list", cmd_list, "list the cases and the cells they expand to" },

@@ -2,6 +2,7 @@
 #include "runner.h"
 #include "pool.h"
 #include "proc.h"
+#include "expectations.h"
 #include "record.h"
 #include "table.h"
 
@@ -329,6 +330,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
                         t_total / 1000, t_build / 1000);
             free(counts);
             if (bad) {
+                print_unexpected(records);
                 gc_warn("%zu unexpected result%s (fail, error or xpass)", bad, bad == 1 ? "" : "s");
                 rc = GC_EXIT_UNEXPECTED;
             }

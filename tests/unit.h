@@ -5,6 +5,8 @@
 #include <check.h>
 
 Suite *suite_toolchain(void);
+Suite *suite_report(void);
+Suite *suite_diff(void);
 Suite *suite_casefile(void);
 Suite *suite_proc(void);
 Suite *suite_record(void);

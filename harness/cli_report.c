@@ -1,0 +1,424 @@
+/* `gocompat report`, `gocompat diff` and `gocompat upgrade`: the views of
+ * matrix documents. */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "cli_common.h"
+#include "config.h"
+#include "diff.h"
+#include "expectations.h"
+#include "record.h"
+#include "report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static const char REPORT_HELP[] =
+    "Usage: gocompat report [OPTION]...\n"
+    "Render every view of a matrix document. Writes, in DIR:\n"
+    "  matrix.md     a summary table of counts per Go release, then one table per\n"
+    "                area: rows = case x host, columns = releases, a cell = the\n"
+    "                status of each build mode of the row\n"
+    "  matrix.csv    one row per record\n"
+    "  junit.xml     one testsuite per release, one testcase per case x host x\n"
+    "                build mode; failures carry the detail and the head of stderr\n"
+    "  matrix.tap    TAP version 13, one test point per record\n"
+    "  index.html    a self-contained page: the matrix with filters, each cell's\n"
+    "                evidence, the claims ledger and the plots found in DIR/bench/\n"
+    "  claims.md, claims.json\n"
+    "                the claims ledger: each claim's verdict per release (holds,\n"
+    "                refuted, partly, n/a, untested) with the records behind it\n"
+    "Every file is written to a temporary beside it and renamed into place.\n\n"
+    "Options:\n"
+    "  -i, --input=FILE      matrix document (default results/matrix.json)\n"
+    "  -o, --out=DIR         where to write the views (default results)\n"
+    "      --claims=FILE     the claim list, `Cnn<TAB>text` lines (default\n"
+    "                        cases/claims.txt in the source tree)\n"
+    "      --srcdir=DIR      the gocompat source tree (default $GOCOMPAT_SRCDIR or\n"
+    "                        where it was configured)\n"
+    "      --timing          print the time taken by each view and the peak memory\n"
+    "  -q, --quiet           print nothing on success\n"
+    "  -h, --help            show this help\n\n"
+    "Exit status: 0 written, 2 usage error or unreadable input (the message\n"
+    "names the file and line).\n";
+
+static const char *srcdir_default(const char *given)
+{
+    if (given) return given;
+    const char *e = getenv("GOCOMPAT_SRCDIR");
+    return e && *e ? e : GC_SRCDIR;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Plots in OUT/bench, as page-relative links; an SVG wins over a PNG of the same name. */
+static void bench_plots(const char *outdir, strlist *plots)
+{
+    char *dir = path_join(outdir, "bench");
+    DIR *d = opendir(dir);
+    free(dir);
+    if (!d) return;
+    strlist names = { 0 };
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (str_suffix(e->d_name, ".svg") || str_suffix(e->d_name, ".png")) sl_add(&names, e->d_name);
+    closedir(d);
+    if (names.n > 1) qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    for (size_t i = 0; i < names.n; i++) {
+        const char *n = names.v[i];
+        if (str_suffix(n, ".png")) {
+            char *svg = xasprintf("%.*s.svg", (int)(strlen(n) - 4), n);
+            bool has_svg = sl_has(&names, svg);
+            free(svg);
+            if (has_svg) continue;
+        }
+        sl_add_owned(plots, xasprintf("bench/%s", n));
+    }
+    sl_free(&names);
+}
+
+typedef void (*model_renderer)(const rmodel *, FILE *);
+
+static int write_view(const char *dir, const char *name, const rmodel *m, model_renderer fn, const ledger *led,
+                      const strlist *bench, bool timing)
+{
+    char *path = path_join(dir, name);
+    afile a;
+    double t0 = now_ms();
+    if (afile_open(&a, path) < 0) {
+        gc_warn("cannot write %s: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    if (fn) fn(m, a.f);
+    else if (!strcmp(name, "index.html")) render_html(m, led, bench, a.f);
+    else if (!strcmp(name, "claims.md")) render_claims_md(led, a.f);
+    else render_claims_json(led, a.f);
+    if (afile_commit(&a) < 0) {
+        gc_warn("cannot write %s: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    if (timing) fprintf(stderr, "gocompat: %-12s %7.0f ms\n", name, now_ms() - t0);
+    free(path);
+    return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "input", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
+        { "claims", required_argument, NULL, 'C' }, { "srcdir", required_argument, NULL, 'S' },
+        { "timing", no_argument, NULL, 'T' }, { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+    };
+    const char *in = "results/matrix.json", *out = "results", *claims_path = NULL, *srcdir = NULL;
+    bool timing = false, quiet = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': in = optarg; break;
+        case 'o': out = optarg; break;
+        case 'C': claims_path = optarg; break;
+        case 'S': srcdir = optarg; break;
+        case 'T': timing = true; break;
+        case 'q': quiet = true; break;
+        case 'h': fputs(REPORT_HELP, stdout); return GC_EXIT_OK;
+        default: fprintf(stderr, "Try 'gocompat report --help'.\n"); return GC_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) gc_die(GC_EXIT_USAGE, "report takes no arguments ('%s'); name the matrix with -i", argv[optind]);
+    double t0 = now_ms();
+    rmodel m;
+    char *err = NULL;
+    if (rmodel_load(in, &m, &err) < 0) {
+        fprintf(stderr, "gocompat: %s\n", err);
+        free(err);
+        return GC_EXIT_USAGE;
+    }
+    if (timing) fprintf(stderr, "gocompat: %-12s %7.0f ms (%zu records)\n", "load", now_ms() - t0, m.n);
+    claim_list cl = { 0 };
+    char *cpath = claims_path ? xstrdup(claims_path) : path_join(srcdir_default(srcdir), "cases/claims.txt");
+    if (claims_load(cpath, &cl, &err) < 0) {
+        if (claims_path) {
+            fprintf(stderr, "gocompat: %s\n", err);
+            free(err);
+            free(cpath);
+            rmodel_free(&m);
+            return GC_EXIT_USAGE;
+        }
+        gc_warn("%s; the ledger lists only the claims the records name", err);
+        free(err);
+    }
+    free(cpath);
+    if (mkdir_p(out, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create %s: %s", out, strerror(errno));
+    double t1 = now_ms();
+    ledger led;
+    ledger_build(&m, &cl, &led);
+    if (timing) fprintf(stderr, "gocompat: %-12s %7.0f ms\n", "ledger", now_ms() - t1);
+    strlist bench = { 0 };
+    bench_plots(out, &bench);
+    int bad = 0;
+    bad |= write_view(out, "matrix.md", &m, render_md, &led, &bench, timing);
+    bad |= write_view(out, "matrix.csv", &m, render_csv, &led, &bench, timing);
+    bad |= write_view(out, "junit.xml", &m, render_junit, &led, &bench, timing);
+    bad |= write_view(out, "matrix.tap", &m, render_tap, &led, &bench, timing);
+    bad |= write_view(out, "claims.md", &m, NULL, &led, &bench, timing);
+    bad |= write_view(out, "claims.json", &m, NULL, &led, &bench, timing);
+    bad |= write_view(out, "index.html", &m, NULL, &led, &bench, timing);
+    if (timing) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr, "gocompat: %-12s %7.0f ms, peak RSS %ld MB\n", "total", now_ms() - t0, ru.ru_maxrss / 1024);
+    }
+    if (!bad && !quiet)
+        printf("%zu records, %zu claims: matrix.md matrix.csv junit.xml matrix.tap index.html claims.md claims.json in %s\n",
+               m.n, led.n, out);
+    ledger_free(&led);
+    sl_free(&bench);
+    claims_free(&cl);
+    rmodel_free(&m);
+    return bad ? GC_EXIT_USAGE : GC_EXIT_OK;
+}
+
+/* ---- diff ---- */
+
+static const char DIFF_HELP[] =
+    "Usage: gocompat diff [OPTION]... OLD.json NEW.json\n"
+    "Compare two matrix documents and list what changed: cells whose status\n"
+    "changed (regressions first), new and removed cells, and changed evidence\n"
+    "(exported symbol lists, ELF flags, header declarations and other probe\n"
+    "facts; time_to_death_ms only beyond the tolerance). Build paths, resource\n"
+    "use and timings are not compared, and the Go version string itself is\n"
+    "ignored inside facts.\n\n"
+    "When both documents hold the same releases, cells are matched by release,\n"
+    "goarch, build mode, host and case. When each holds one (different)\n"
+    "release, or --from and --to pick one release of each, cells are matched\n"
+    "across releases by case, host, build mode and goarch: that is the check\n"
+    "for moving from one Go release to the next.\n\n"
+    "A regression is a cell that passed (or passed against an expected\n"
+    "failure) in OLD and fails, fails as expected or errors in NEW, or a new\n"
+    "cell that fails or errors.\n\n"
+    "Options:\n"
+    "  -f, --format=FMT      md (default), json or junit\n"
+    "  -o, --out=FILE        write the report there (atomically) instead of stdout\n"
+    "      --from=GO         the release of OLD to compare (1.22, go1.22, go1.22.12)\n"
+    "      --to=GO           the release of NEW to compare\n"
+    "      --ttd-tolerance=MS  time_to_death_ms changes smaller than MS, or than half\n"
+    "                        the old value, are noise (default 50)\n"
+    "  -h, --help            show this help\n\n"
+    "Exit status: 0 no regression, 1 at least one regression, 2 usage error or\n"
+    "unreadable input.\n";
+
+typedef struct {
+    const char *format, *out;
+    diff_opts d;
+} diff_cli;
+
+static bool diff_option(int c, const char *arg, diff_cli *o)
+{
+    char *end;
+    switch (c) {
+    case 'f':
+        if (strcmp(arg, "md") && strcmp(arg, "json") && strcmp(arg, "junit"))
+            gc_die(GC_EXIT_USAGE, "--format wants md, json or junit, not '%s'", arg);
+        o->format = arg;
+        return true;
+    case 'F': o->d.from = arg; return true;
+    case 'U': o->d.to = arg; return true;
+    case 'D':
+        o->d.ttd_abs_ms = strtod(arg, &end);
+        if (*end || o->d.ttd_abs_ms < 0) gc_die(GC_EXIT_USAGE, "--ttd-tolerance wants milliseconds, not '%s'", arg);
+        return true;
+    }
+    return false;
+}
+
+static int emit_diff(const rmodel *a, const rmodel *b, const diff_cli *o)
+{
+    char *err = NULL;
+    json_t *d = matrix_diff(a, b, &o->d, &err);
+    if (!d) {
+        fprintf(stderr, "gocompat: %s\n", err);
+        free(err);
+        return GC_EXIT_USAGE;
+    }
+    afile af = { 0 };
+    FILE *f = stdout;
+    if (o->out) {
+        if (afile_open(&af, o->out) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", o->out, strerror(errno));
+        f = af.f;
+    }
+    if (!strcmp(o->format, "json")) {
+        json_dumpf(d, f, JSON_INDENT(1));
+        fputc('\n', f);
+    } else if (!strcmp(o->format, "junit"))
+        diff_render_junit(d, f);
+    else
+        diff_render_md(d, f);
+    if (o->out && afile_commit(&af) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", o->out, strerror(errno));
+    json_int_t reg = json_integer_value(json_object_get(json_object_get(d, "counts"), "regressions"));
+    json_decref(d);
+    return reg ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "format", required_argument, NULL, 'f' }, { "out", required_argument, NULL, 'o' },
+        { "from", required_argument, NULL, 'F' }, { "to", required_argument, NULL, 'U' },
+        { "ttd-tolerance", required_argument, NULL, 'D' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    diff_cli o = { .format = "md", .d = { .ttd_abs_ms = 50, .ttd_rel = 0.5 } };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+        if (c == 'o') o.out = optarg;
+        else if (c == 'h') {
+            fputs(DIFF_HELP, stdout);
+            return GC_EXIT_OK;
+        } else if (!diff_option(c, optarg, &o)) {
+            fprintf(stderr, "Try 'gocompat diff --help'.\n");
+            return GC_EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        fprintf(stderr, "gocompat: diff wants two matrix documents, OLD.json NEW.json\nTry 'gocompat diff --help'.\n");
+        return GC_EXIT_USAGE;
+    }
+    rmodel a, b;
+    char *err = NULL;
+    if (rmodel_load(argv[optind], &a, &err) < 0) {
+        fprintf(stderr, "gocompat: %s\n", err);
+        free(err);
+        return GC_EXIT_USAGE;
+    }
+    if (rmodel_load(argv[optind + 1], &b, &err) < 0) {
+        fprintf(stderr, "gocompat: %s\n", err);
+        free(err);
+        rmodel_free(&a);
+        return GC_EXIT_USAGE;
+    }
+    int rc = emit_diff(&a, &b, &o);
+    rmodel_free(&a);
+    rmodel_free(&b);
+    return rc;
+}
+
+/* ---- upgrade ---- */
+
+static const char UPGRADE_HELP[] =
+    "Usage: gocompat upgrade --from=GO_A --to=GO_B [OPTION]...\n"
+    "Run the matrix with two Go releases (the one a team ships with and the one\n"
+    "it moves to), then compare them cell by cell across the releases, exactly\n"
+    "as `gocompat diff --from GO_A --to GO_B` does, and print the changes.\n"
+    "The run's records go to OUT (default results/upgrade-GO_A-GO_B.json), so\n"
+    "`gocompat diff` and `gocompat report` can be run on them again.\n\n"
+    "Options:\n"
+    "      --from=GO         the release in use (1.22, go1.22 or go1.22.12)\n"
+    "      --to=GO           the release to move to\n"
+    "  -f, --format=FMT      md (default), json or junit\n"
+    "      --diff-out=FILE   write the comparison there instead of stdout\n"
+    "      --ttd-tolerance=MS  as for `gocompat diff` (default 50)\n"
+    "  -o, --out=FILE        the matrix document of the run\n"
+    "  -j, --jobs=N          run N builds or probes at once\n"
+    "      --expectations=FILE, --no-expectations  as for `gocompat matrix`\n"
+    COMMON_OPTION_TEXT FILTER_OPTION_TEXT
+    "\nExit status: 0 no regression, 1 at least one regression, 2 usage error or a\n"
+    "release that is not installed, 130 interrupted.\n";
+
+int cmd_upgrade(int argc, char **argv)
+{
+    diff_cli o = { .format = "md", .d = { .ttd_abs_ms = 50, .ttd_rel = 0.5 } };
+    /* Take this command's own options out; the rest are the matrix's. */
+    char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+    int nrest = 0;
+    static const struct { const char *name; int code; } own[] = {
+        { "--from", 'F' }, { "--to", 'U' }, { "--format", 'f' }, { "-f", 'f' }, { "--ttd-tolerance", 'D' }, { "--diff-out", 'O' },
+    };
+    for (int i = 0; i < argc; i++) {
+        bool taken = false;
+        for (size_t k = 0; i > 0 && k < GC_ARRAY_LEN(own) && !taken; k++) {
+            size_t n = strlen(own[k].name);
+            const char *val = NULL;
+            if (!strcmp(argv[i], own[k].name)) {
+                if (i + 1 >= argc) gc_die(GC_EXIT_USAGE, "%s wants a value; see --help", own[k].name);
+                val = argv[++i];
+            } else if (!strncmp(argv[i], own[k].name, n) && argv[i][n] == '=' && n > 2)
+                val = argv[i] + n + 1;
+            if (!val) continue;
+            taken = true;
+            if (own[k].code == 'O') o.out = val;
+            else diff_option(own[k].code, val, &o);
+        }
+        if (!taken) rest[nrest++] = argv[i];
+    }
+    for (int i = 1; i < nrest; i++)
+        if (!strcmp(rest[i], "-h") || !strcmp(rest[i], "--help")) {
+            fputs(UPGRADE_HELP, stdout);
+            free(rest);
+            return GC_EXIT_OK;
+        }
+    if (!o.d.from || !o.d.to) gc_die(GC_EXIT_USAGE, "upgrade needs --from=GO_A and --to=GO_B; see --help");
+    common_opts co;
+    int i = common_parse(nrest, rest, &co, UPGRADE_HELP);
+    if (i < nrest) gc_die(GC_EXIT_USAGE, "upgrade takes no arguments ('%s'); see --help", rest[i]);
+    if (co.toolchains.n) gc_die(GC_EXIT_USAGE, "upgrade picks its two toolchains with --from and --to, not -t");
+    sl_add(&co.toolchains, o.d.from);
+    sl_add(&co.toolchains, o.d.to);
+    install_interrupt_handlers();
+    toolchain_set tcs;
+    common_toolchains(&co, &tcs, true);
+    const toolchain *ta = NULL, *tb = NULL;
+    for (size_t k = 0; k < tcs.n; k++) {
+        if (tcs.v[k].error) continue;
+        if (release_matches(tcs.v[k].version, o.d.from) && !ta) ta = &tcs.v[k];
+        if (release_matches(tcs.v[k].version, o.d.to) && !tb) tb = &tcs.v[k];
+    }
+    if (!ta || !tb)
+        gc_die(GC_EXIT_USAGE, "no installed Go toolchain is release %s (see `gocompat toolchains`)", !ta ? o.d.from : o.d.to);
+    if (ta == tb) gc_die(GC_EXIT_USAGE, "--from and --to name the same toolchain (%s)", ta->version);
+    char *from = xstrdup(ta->version), *to = xstrdup(tb->version);
+    o.d.from = from;
+    o.d.to = to;
+    char *defout = NULL;
+    if (!strcmp(co.m.out, "results/matrix.json")) {
+        char *ma = go_version_minor(from), *mb = go_version_minor(to);
+        defout = xasprintf("results/upgrade-%s-%s.json", ma ? ma : from, mb ? mb : to);
+        free(ma);
+        free(mb);
+        co.m.out = defout;
+    }
+    case_set cases;
+    common_cases(&co, &cases);
+    expect_set *ex = expect_for_run(co.expectations, co.no_expectations, co.srcdir);
+    co.m.rc.expect = ex;
+    int rc = matrix_run(&co.m, &tcs, &cases);
+    if (rc == GC_EXIT_OK || rc == GC_EXIT_UNEXPECTED) {
+        rmodel m;
+        char *err = NULL;
+        if (rmodel_load(co.m.out, &m, &err) < 0) {
+            fprintf(stderr, "gocompat: %s\n", err);
+            free(err);
+            rc = GC_EXIT_USAGE;
+        } else {
+            rc = emit_diff(&m, &m, &o);
+            rmodel_free(&m);
+        }
+    }
+    if (ex) expect_free(ex);
+    free(ex);
+    case_set_free(&cases);
+    toolchain_set_free(&tcs);
+    free(defout);
+    free(from);
+    free(to);
+    free(rest);
+    return rc;
+}

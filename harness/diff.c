@@ -1,0 +1,441 @@
+#define _GNU_SOURCE
+#include "diff.h"
+#include "record.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool release_matches(const char *v, const char *want)
+{
+    if (str_prefix(v, "go")) v += 2;
+    if (str_prefix(want, "go")) want += 2;
+    size_t n = strlen(want);
+    return n && !strncmp(v, want, n) && (v[n] == 0 || v[n] == '.' || v[n] == 'r' || v[n] == 'b');
+}
+
+/* Evidence keys that differ from run to run by nature: where things were
+ * built, resource use, the seed, byte counts. */
+static bool volatile_key(const char *k)
+{
+    static const char *const skip[] = { "build", "rusage", "host_binary", "seed", "stdout_bytes", "stderr_bytes",
+                                        "report_junk_lines", "report_truncated", "expected_failure_rule" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(skip); i++)
+        if (!strcmp(k, skip[i])) return true;
+    return false;
+}
+
+static bool timing_key(const char *k)
+{
+    return str_suffix(k, "_ms") || str_suffix(k, "_ns") || str_suffix(k, "_us") || str_suffix(k, "_s") ||
+           strstr(k, "duration") != NULL;
+}
+
+/* A string with the record's own Go version replaced, so "go1.22.12" and
+ * "go1.27.3" in a runtime.Version() fact compare equal across releases. */
+static char *norm(const char *s, const char *go)
+{
+    strbuf b;
+    sb_init(&b);
+    size_t n = strlen(go);
+    const char *p = s, *q;
+    while (n && (q = strstr(p, go))) {
+        sb_addn(&b, p, (size_t)(q - p));
+        sb_add(&b, "$GOVERSION");
+        p = q + n;
+    }
+    sb_add(&b, p);
+    return sb_take(&b);
+}
+
+static bool all_strings(json_t *a)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (!json_is_string(v)) return false;
+    return true;
+}
+
+static bool in_array(json_t *a, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (!strcmp(json_string_value(v), s)) return true;
+    return false;
+}
+
+typedef struct { const char *go_old, *go_new; const diff_opts *o; json_t *out; } evctx;
+
+static void ev_change(evctx *c, const char *key, json_t *old, json_t *new_)
+{
+    json_t *e = json_pack("{s:s}", "key", key);
+    json_object_set(e, "old", old ? old : json_null());
+    json_object_set(e, "new", new_ ? new_ : json_null());
+    if (old && new_ && json_is_array(old) && json_is_array(new_) && all_strings(old) && all_strings(new_)) {
+        json_t *add = json_array(), *rem = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(new_, i, v) if (!in_array(old, json_string_value(v))) json_array_append(add, v);
+        json_array_foreach(old, i, v) if (!in_array(new_, json_string_value(v))) json_array_append(rem, v);
+        json_object_set_new(e, "added", add);
+        json_object_set_new(e, "removed", rem);
+    }
+    json_array_append_new(c->out, e);
+}
+
+static void ev_compare(evctx *c, const char *prefix, json_t *a, json_t *b)
+{
+    const char *k;
+    json_t *va;
+    /* Keys in the old evidence, then keys only in the new. */
+    for (int pass = 0; pass < 2; pass++) {
+        json_t *from = pass ? b : a, *other = pass ? a : b;
+        json_object_foreach(from, k, va) {
+            if (volatile_key(k)) continue;
+            json_t *vb = json_object_get(other, k);
+            if (pass && vb) continue;
+            char *key = *prefix ? xasprintf("%s.%s", prefix, k) : xstrdup(k);
+            json_t *o = pass ? vb : va, *n = pass ? va : vb;
+            if (!o || !n) {
+                if (!timing_key(k)) ev_change(c, key, o, n);
+            } else if (json_is_object(o) && json_is_object(n)) {
+                ev_compare(c, key, o, n);
+            } else if (!strcmp(k, "time_to_death_ms") && json_is_number(o) && json_is_number(n)) {
+                double x = json_number_value(o), y = json_number_value(n);
+                if (fabs(y - x) > c->o->ttd_abs_ms && fabs(y - x) > c->o->ttd_rel * fabs(x)) ev_change(c, key, o, n);
+            } else if (timing_key(k) && json_is_number(o) && json_is_number(n)) {
+                /* measurements: noise, not a change */
+            } else if (json_is_string(o) && json_is_string(n)) {
+                const char *x = json_string_value(o), *y = json_string_value(n);
+                bool paths = x[0] == '/' && y[0] == '/';
+                char *nx = norm(x, c->go_old), *ny = norm(y, c->go_new);
+                if (!paths && strcmp(nx, ny)) ev_change(c, key, o, n);
+                free(nx);
+                free(ny);
+            } else if (json_is_array(o) && json_is_array(n) && all_strings(o) && all_strings(n)) {
+                /* symbol lists, declarations: compared as sets */
+                bool same = json_array_size(o) == json_array_size(n);
+                size_t i;
+                json_t *v;
+                json_array_foreach(o, i, v) same = same && in_array(n, json_string_value(v));
+                if (!same) ev_change(c, key, o, n);
+            } else if (!json_equal(o, n)) {
+                ev_change(c, key, o, n);
+            }
+            free(key);
+        }
+    }
+}
+
+static json_t *evidence_of(const rrec *r)
+{
+    json_t *j = json_loads(r->json, 0, NULL);
+    json_t *ev = json_incref(json_object_get(j, "evidence"));
+    json_decref(j);
+    return ev ? ev : json_object();
+}
+
+static char *match_key(const rrec *r, bool with_go)
+{
+    return with_go ? xasprintf("%s|%s|%s|%s|%s", r->go, r->goarch, r->buildmode, r->host, r->kase)
+                   : xasprintf("%s|%s|%s|%s", r->goarch, r->buildmode, r->host, r->kase);
+}
+
+
+static char *gos_text(const rmodel *m)
+{
+    strbuf b;
+    sb_init(&b);
+    for (size_t i = 0; i < m->gos.n; i++) sb_addf(&b, "%s%s", i ? ", " : "", m->gos.v[i]);
+    if (!b.s) sb_add(&b, "no records");
+    return sb_take(&b);
+}
+
+static json_t *cell_json(const char *kind, bool regression, const rrec *a, const rrec *b)
+{
+    const rrec *r = b ? b : a;
+    json_t *c = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s}", "kind", kind, "regression", regression, "case", r->kase,
+                          "area", r->area, "host", r->host, "buildmode", r->buildmode, "goarch", r->goarch);
+    if (a)
+        json_object_set_new(c, "old", json_pack("{s:s, s:s, s:s, s:s, s:s}", "go", a->go, "status", a->status, "outcome",
+                                                a->outcome, "detail", a->detail, "record", a->id));
+    if (b)
+        json_object_set_new(c, "new", json_pack("{s:s, s:s, s:s, s:s, s:s}", "go", b->go, "status", b->status, "outcome",
+                                                b->outcome, "detail", b->detail, "record", b->id));
+    if (b && *b->stderr_head) json_object_set_new(json_object_get(c, "new"), "stderr_head", json_string(b->stderr_head));
+    return c;
+}
+
+json_t *matrix_diff(const rmodel *A, const rmodel *B, const diff_opts *o, char **err)
+{
+    *err = NULL;
+    bool same_gos = A->gos.n == B->gos.n;
+    for (size_t i = 0; same_gos && i < A->gos.n; i++) same_gos = !strcmp(A->gos.v[i], B->gos.v[i]);
+    const char *from = o->from, *to = o->to;
+    bool across;
+    if (from || to) {
+        if (!from || !to) {
+            *err = xstrdup("--from and --to go together (one release of OLD against one of NEW)");
+            return NULL;
+        }
+        across = true;
+    } else if (same_gos) {
+        across = false;
+    } else if (A->gos.n == 1 && B->gos.n == 1) {
+        across = true;
+    } else {
+        char *ga = gos_text(A), *gb = gos_text(B);
+        *err = xasprintf("OLD holds %s and NEW holds %s: name the two releases to compare with --from and --to", ga, gb);
+        free(ga);
+        free(gb);
+        return NULL;
+    }
+    /* Each side must hold exactly one release when compared across releases. */
+    const char *go_old = NULL, *go_new = NULL;
+    if (across) {
+        const rmodel *ms[2] = { A, B };
+        const char *want[2] = { from, to };
+        const char **got[2] = { &go_old, &go_new };
+        for (int s = 0; s < 2; s++) {
+            for (size_t g = 0; g < ms[s]->gos.n; g++) {
+                if (want[s] && !release_matches(ms[s]->gos.v[g], want[s])) continue;
+                if (*got[s]) {
+                    *err = xasprintf("%s matches both %s and %s in %s; name the release exactly", want[s], *got[s],
+                                     ms[s]->gos.v[g], ms[s]->path);
+                    return NULL;
+                }
+                *got[s] = ms[s]->gos.v[g];
+            }
+            if (!*got[s]) {
+                char *gt = gos_text(ms[s]);
+                *err = xasprintf("%s has no records for %s (it holds %s)", ms[s]->path, want[s] ? want[s] : "any release", gt);
+                free(gt);
+                return NULL;
+            }
+        }
+        from = go_old;
+        to = go_new;
+    }
+    json_t *idx = json_object();
+    for (size_t i = 0; i < A->n; i++) {
+        if (across && strcmp(A->v[i].go, from)) continue;
+        char *k = match_key(&A->v[i], !across);
+        json_object_set_new(idx, k, json_integer((json_int_t)i));
+        free(k);
+    }
+    json_t *changes = json_array(), *seen = json_object();
+    size_t n_reg = 0, n_fixed = 0, n_status = 0, n_ev = 0, n_new = 0, n_removed = 0, n_same = 0;
+    for (size_t i = 0; i < B->n; i++) {
+        const rrec *b = &B->v[i];
+        if (across && strcmp(b->go, to)) continue;
+        char *k = match_key(b, !across);
+        json_t *ai = json_object_get(idx, k);
+        if (!ai) {
+            bool reg = !strcmp(b->status, "fail") || !strcmp(b->status, "error");
+            json_array_append_new(changes, cell_json(reg ? "new-failing" : "new", reg, NULL, b));
+            n_new++;
+            n_reg += reg;
+            free(k);
+            continue;
+        }
+        json_object_set_new(seen, k, json_true());
+        free(k);
+        const rrec *a = &A->v[json_integer_value(ai)];
+        json_t *evc = json_array();
+        evctx ec = { a->go, b->go, o, evc };
+        json_t *ea = evidence_of(a), *eb = evidence_of(b);
+        ev_compare(&ec, "", ea, eb);
+        json_decref(ea);
+        json_decref(eb);
+        if (strcmp(a->status, b->status)) {
+            int ma = status_met(a->status), mb = status_met(b->status);
+            bool reg = ma == 1 && (mb == 0 || !strcmp(b->status, "error"));
+            bool fixed = (ma == 0 || !strcmp(a->status, "error")) && mb == 1;
+            const char *kind = reg ? "regression" : fixed ? "fixed" : "status";
+            json_t *c = cell_json(kind, reg, a, b);
+            if (json_array_size(evc)) json_object_set(c, "evidence", evc);
+            json_array_append_new(changes, c);
+            n_reg += reg;
+            n_fixed += fixed;
+            n_status += !reg && !fixed;
+        } else if (json_array_size(evc)) {
+            json_t *c = cell_json("evidence", false, a, b);
+            json_object_set(c, "evidence", evc);
+            json_array_append_new(changes, c);
+            n_ev++;
+        } else
+            n_same++;
+        json_decref(evc);
+    }
+    for (size_t i = 0; i < A->n; i++) {
+        const rrec *a = &A->v[i];
+        if (across && strcmp(a->go, from)) continue;
+        char *k = match_key(a, !across);
+        if (!json_object_get(seen, k)) {
+            json_array_append_new(changes, cell_json("removed", false, a, NULL));
+            n_removed++;
+        }
+        free(k);
+    }
+    json_decref(idx);
+    json_decref(seen);
+    char *ga = gos_text(A), *gb = gos_text(B);
+    json_t *d = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o}", "schema",
+                          "gocompat.diff/1", "match",
+                          across ? "across releases by case, host, build mode and goarch" : "by cell (release, goarch, build mode, host, case)",
+                          "old", "path", A->path, "releases", across ? from : ga, "new", "path", B->path, "releases",
+                          across ? to : gb, "counts", "regressions", (json_int_t)n_reg, "fixed", (json_int_t)n_fixed,
+                          "status_changes", (json_int_t)n_status, "evidence_changes", (json_int_t)n_ev, "new_cells",
+                          (json_int_t)n_new, "removed_cells", (json_int_t)n_removed, "unchanged", (json_int_t)n_same,
+                          "changes", changes);
+    free(ga);
+    free(gb);
+    return d;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static size_t count(const json_t *d, const char *k) { return (size_t)json_integer_value(json_object_get(json_object_get(d, "counts"), k)); }
+
+static void md_json(FILE *f, json_t *v)
+{
+    if (!v || json_is_null(v)) {
+        fputs("—", f);
+        return;
+    }
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    fputc('`', f);
+    for (char *p = s; *p; p++) fputs(*p == '|' ? "\\|" : *p == '`' ? "'" : (char[]){ *p, 0 }, f);
+    fputc('`', f);
+    free(s);
+}
+
+static void md_section(FILE *f, const json_t *d, const char *title, const char *const kinds[])
+{
+    size_t i, n = 0;
+    json_t *c;
+    json_array_foreach(json_object_get(d, "changes"), i, c) {
+        bool want = false;
+        for (size_t k = 0; kinds[k]; k++) want |= !strcmp(jstr(c, "kind"), kinds[k]);
+        if (!want) continue;
+        if (!n++) fprintf(f, "\n## %s\n\n| case | host | buildmode | old | new | detail |\n|---|---|---|---|---|---|\n", title);
+        json_t *a = json_object_get(c, "old"), *b = json_object_get(c, "new");
+        fprintf(f, "| %s | %s | %s | ", jstr(c, "case"), jstr(c, "host"), jstr(c, "buildmode"));
+        if (a) fprintf(f, "%s %s (%s)", jstr(a, "go"), jstr(a, "status"), jstr(a, "outcome"));
+        else fputs("—", f);
+        fputs(" | ", f);
+        if (b) fprintf(f, "%s %s (%s)", jstr(b, "go"), jstr(b, "status"), jstr(b, "outcome"));
+        else fputs("—", f);
+        fputs(" | ", f);
+        md_cell(f, jstr(b ? b : a, "detail"));
+        fputs(" |\n", f);
+    }
+}
+
+void diff_render_md(const json_t *d, FILE *f)
+{
+    json_t *a = json_object_get(d, "old"), *b = json_object_get(d, "new");
+    fprintf(f, "# gocompat diff\n\nOld: `%s` (%s). New: `%s` (%s). Cells matched %s.\n\n", jstr(a, "path"),
+            jstr(a, "releases"), jstr(b, "path"), jstr(b, "releases"), jstr(d, "match"));
+    fprintf(f, "**%zu regression%s**, %zu fixed, %zu other status change%s, %zu evidence change%s, %zu new cell%s, "
+               "%zu removed cell%s, %zu unchanged.\n",
+            count(d, "regressions"), count(d, "regressions") == 1 ? "" : "s", count(d, "fixed"), count(d, "status_changes"),
+            count(d, "status_changes") == 1 ? "" : "s", count(d, "evidence_changes"),
+            count(d, "evidence_changes") == 1 ? "" : "s", count(d, "new_cells"), count(d, "new_cells") == 1 ? "" : "s",
+            count(d, "removed_cells"), count(d, "removed_cells") == 1 ? "" : "s", count(d, "unchanged"));
+    md_section(f, d, "Regressions", (const char *const[]){ "regression", NULL });
+    md_section(f, d, "New cells that fail", (const char *const[]){ "new-failing", NULL });
+    md_section(f, d, "Fixed", (const char *const[]){ "fixed", NULL });
+    md_section(f, d, "Other status changes", (const char *const[]){ "status", NULL });
+    md_section(f, d, "New cells", (const char *const[]){ "new", NULL });
+    md_section(f, d, "Removed cells", (const char *const[]){ "removed", NULL });
+    size_t i, n = 0;
+    json_t *c;
+    json_array_foreach(json_object_get(d, "changes"), i, c) {
+        json_t *ev = json_object_get(c, "evidence");
+        size_t k;
+        json_t *e;
+        json_array_foreach(ev, k, e) {
+            if (!n++) fprintf(f, "\n## Evidence changes\n\n| case | host | buildmode | fact | old | new |\n|---|---|---|---|---|---|\n");
+            fprintf(f, "| %s | %s | %s | %s | ", jstr(c, "case"), jstr(c, "host"), jstr(c, "buildmode"), jstr(e, "key"));
+            if (json_object_get(e, "added")) {
+                fputs("removed: ", f);
+                md_json(f, json_object_get(e, "removed"));
+                fputs(" | added: ", f);
+                md_json(f, json_object_get(e, "added"));
+            } else {
+                md_json(f, json_object_get(e, "old"));
+                fputs(" | ", f);
+                md_json(f, json_object_get(e, "new"));
+            }
+            fputs(" |\n", f);
+        }
+    }
+}
+
+void diff_render_junit(const json_t *d, FILE *f)
+{
+    json_t *changes = json_object_get(d, "changes");
+    size_t i, fails = 0;
+    json_t *c;
+    json_array_foreach(changes, i, c) fails += json_is_true(json_object_get(c, "regression"));
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gocompat diff\" tests=\"%zu\" failures=\"%zu\">\n",
+            json_array_size(changes) + 1, fails);
+    fprintf(f, "  <testsuite name=\"");
+    xml_escape(f, jstr(json_object_get(d, "old"), "releases"));
+    fputs(" -&gt; ", f);
+    xml_escape(f, jstr(json_object_get(d, "new"), "releases"));
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", json_array_size(changes) + 1, fails);
+    fprintf(f, "    <testcase classname=\"gocompat.diff\" name=\"%zu unchanged cells\"/>\n", count(d, "unchanged"));
+    json_array_foreach(changes, i, c) {
+        fputs("    <testcase classname=\"gocompat.diff.", f);
+        xml_escape(f, jstr(c, "case"));
+        fputs("\" name=\"", f);
+        xml_escape(f, jstr(c, "host"));
+        fputs(" [", f);
+        xml_escape(f, jstr(c, "buildmode"));
+        fputs("] ", f);
+        xml_escape(f, jstr(c, "kind"));
+        fputs("\">", f);
+        json_t *a = json_object_get(c, "old"), *b = json_object_get(c, "new");
+        char *what = xasprintf("%s %s -> %s %s", a ? jstr(a, "go") : "-", a ? jstr(a, "status") : "absent",
+                               b ? jstr(b, "go") : "-", b ? jstr(b, "status") : "absent");
+        if (json_is_true(json_object_get(c, "regression"))) {
+            fputs("<failure type=\"regression\" message=\"", f);
+            xml_escape(f, what);
+            fputs("\">", f);
+            xml_escape(f, jstr(b, "detail"));
+            if (*jstr(b, "stderr_head")) {
+                fputs("\nstderr (head):\n", f);
+                xml_escape(f, jstr(b, "stderr_head"));
+            }
+            fputs("</failure>", f);
+        } else {
+            fputs("<system-out>", f);
+            xml_escape(f, what);
+            json_t *ev = json_object_get(c, "evidence");
+            size_t k;
+            json_t *e;
+            json_array_foreach(ev, k, e) {
+                char *o = json_dumps(json_object_get(e, "old"), JSON_COMPACT | JSON_ENCODE_ANY);
+                char *n = json_dumps(json_object_get(e, "new"), JSON_COMPACT | JSON_ENCODE_ANY);
+                fputs("\n", f);
+                xml_escape(f, jstr(e, "key"));
+                fputs(": ", f);
+                xml_escape(f, o ? o : "null");
+                fputs(" -> ", f);
+                xml_escape(f, n ? n : "null");
+                free(o);
+                free(n);
+            }
+            fputs("</system-out>", f);
+        }
+        free(what);
+        fputs("</testcase>\n", f);
+    }
+    fputs("  </testsuite>\n</testsuites>\n", f);
+}

@@ -1,0 +1,125 @@
+/* results/junit.xml: one <testsuite> per Go release, one <testcase> per
+ * case × host × build mode. fail and xpass are <failure>, error is <error>,
+ * skip is <skipped>; an expected failure passes and says so in
+ * <system-out>. Everything is XML-escaped. */
+#define _GNU_SOURCE
+#include "report.h"
+#include "record.h"
+
+#include <string.h>
+
+static void attr(FILE *f, const char *name, const char *v)
+{
+    fprintf(f, " %s=\"", name);
+    xml_escape(f, v);
+    fputc('"', f);
+}
+
+static void body(FILE *f, const rrec *r)
+{
+    fputs("expect: ", f);
+    xml_escape(f, r->expect);
+    fputs("\noutcome: ", f);
+    xml_escape(f, r->outcome);
+    fputs("\ndetail: ", f);
+    xml_escape(f, r->detail);
+    if (r->upstream) {
+        fputs("\nupstream: ", f);
+        xml_escape(f, r->upstream);
+    }
+    if (*r->stderr_head) {
+        fputs("\nstderr (head):\n", f);
+        xml_escape(f, r->stderr_head);
+    }
+}
+
+void render_junit(const rmodel *m, FILE *f)
+{
+    size_t all[6];
+    rmodel_counts(m, NULL, all);
+    double total_ms = 0;
+    for (size_t i = 0; i < m->n; i++) total_ms += m->v[i].duration_ms;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(f, "<testsuites name=\"gocompat\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+            m->n, all[1] + all[3], all[5], all[4], total_ms / 1000);
+    for (size_t g = 0; g < m->gos.n; g++) {
+        const char *go = m->gos.v[g];
+        size_t c[6];
+        rmodel_counts(m, go, c);
+        double ms = 0;
+        const char *goos = "", *goarch = "";
+        for (size_t i = 0; i < m->n; i++)
+            if (!strcmp(m->v[i].go, go)) {
+                ms += m->v[i].duration_ms;
+                goos = m->v[i].goos;
+                goarch = m->v[i].goarch;
+            }
+        fputs("  <testsuite", f);
+        attr(f, "name", go);
+        fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"", c[0] + c[1] + c[2] + c[3] + c[4] + c[5],
+                c[1] + c[3], c[5], c[4], ms / 1000);
+        if (m->generated && *m->generated) attr(f, "timestamp", m->generated);
+        fputs(">\n    <properties>", f);
+        fputs("<property name=\"goos\"", f);
+        attr(f, "value", goos);
+        fputs("/><property name=\"goarch\"", f);
+        attr(f, "value", goarch);
+        fputs("/></properties>\n", f);
+        for (size_t i = 0; i < m->n; i++) {
+            const rrec *r = &m->v[i];
+            if (strcmp(r->go, go)) continue;
+            char *name = xasprintf("%s [%s]", r->host, r->buildmode);
+            char *cls = xasprintf("%s.%s", go, r->kase);
+            for (char *p = cls; *p; p++)
+                if (*p == '/') *p = '.';
+            fputs("    <testcase", f);
+            attr(f, "classname", cls);
+            attr(f, "name", name);
+            fprintf(f, " time=\"%.3f\"", r->duration_ms / 1000);
+            free(name);
+            free(cls);
+            const char *s = r->status;
+            if (!strcmp(s, "pass")) {
+                fputs("/>\n", f);
+                continue;
+            }
+            fputs(">\n", f);
+            if (!strcmp(s, "fail") || !strcmp(s, "xpass")) {
+                fputs("      <failure", f);
+                attr(f, "type", s);
+                char *msg = !strcmp(s, "xpass") ? xasprintf("expected to fail (%s) but passed", r->upstream ? r->upstream : "?")
+                                                : xstrdup(r->detail);
+                attr(f, "message", msg);
+                free(msg);
+                fputc('>', f);
+                body(f, r);
+                fputs("</failure>\n", f);
+            } else if (!strcmp(s, "error")) {
+                fputs("      <error", f);
+                attr(f, "type", "error");
+                attr(f, "message", r->detail);
+                fputc('>', f);
+                body(f, r);
+                fputs("</error>\n", f);
+            } else if (!strcmp(s, "skip")) {
+                fputs("      <skipped", f);
+                attr(f, "message", r->detail);
+                fputs("/>\n", f);
+            } else {
+                fputs("      <system-out>expected failure (", f);
+                xml_escape(f, r->upstream ? r->upstream : "no upstream link");
+                fputs(")\n", f);
+                body(f, r);
+                fputs("</system-out>\n", f);
+            }
+            if (*r->stderr_head && strcmp(s, "xfail")) {
+                fputs("      <system-err>", f);
+                xml_escape(f, r->stderr_head);
+                fputs("</system-err>\n", f);
+            }
+            fputs("    </testcase>\n", f);
+        }
+        fputs("  </testsuite>\n", f);
+    }
+    fputs("</testsuites>\n", f);
+}
