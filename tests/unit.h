@@ -15,6 +15,7 @@ Suite *suite_table(void);
 Suite *suite_fixture(void);
 Suite *suite_elf(void);
 Suite *suite_bench(void);
+Suite *suite_abi(void);
 
 /* A fresh temporary folder for one test; removed by unit_tmpdir_cleanup. */
 char *unit_tmpdir(void);

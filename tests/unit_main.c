@@ -22,6 +22,7 @@ int main(void)
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++) srunner_add_suite(sr, suites[i]());
     srunner_add_suite(sr, suite_report());
     srunner_add_suite(sr, suite_diff());
+    srunner_add_suite(sr, suite_abi());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,3 @@
+module gocompat/abishapes
+
+go 1.19
