@@ -34,7 +34,8 @@ static const char REPORT_HELP[] =
     "                refuted, partly, n/a, untested) with the records behind it\n"
     "Every file is written to a temporary beside it and renamed into place.\n\n"
     "Options:\n"
-    "  -i, --input=FILE      matrix document (default results/matrix.json)\n"
+    "  -i, --input=FILE      matrix document (default results/matrix.json; when\n"
+    "                        there is none here, the source tree's results/)\n"
     "  -o, --out=DIR         where to write the views (default results)\n"
     "      --claims=FILE     the claim list, `Cnn<TAB>text` lines (default\n"
     "                        cases/claims.txt in the source tree)\n"
@@ -55,7 +56,8 @@ static const char *srcdir_default(const char *given)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Plots in OUT/bench, as page-relative links; an SVG wins over a PNG of the same name. */
+/* Plots (and the bench documents) in OUT/bench, as page-relative links; an SVG
+ * wins over a PNG of the same name. */
 static void bench_plots(const char *outdir, strlist *plots)
 {
     char *dir = path_join(outdir, "bench");
@@ -65,7 +67,9 @@ static void bench_plots(const char *outdir, strlist *plots)
     strlist names = { 0 };
     struct dirent *e;
     while ((e = readdir(d)))
-        if (str_suffix(e->d_name, ".svg") || str_suffix(e->d_name, ".png")) sl_add(&names, e->d_name);
+        if (str_suffix(e->d_name, ".svg") || str_suffix(e->d_name, ".png") || str_suffix(e->d_name, ".json") ||
+            str_suffix(e->d_name, ".md"))
+            sl_add(&names, e->d_name);
     closedir(d);
     if (names.n > 1) qsort(names.v, names.n, sizeof *names.v, cmp_str);
     for (size_t i = 0; i < names.n; i++) {
@@ -133,12 +137,20 @@ int cmd_report(int argc, char **argv)
         }
     }
     if (optind < argc) gc_die(GC_EXIT_USAGE, "report takes no arguments ('%s'); name the matrix with -i", argv[optind]);
+    char *in_own = NULL, *out_own = NULL;
+    if (!strcmp(in, "results/matrix.json") && !strcmp(out, "results") && !file_exists(in)) {
+        /* Run from elsewhere (a build folder): the source tree's results. */
+        out = out_own = path_join(srcdir_default(srcdir), "results");
+        in = in_own = path_join(out, "matrix.json");
+    }
     double t0 = now_ms();
     rmodel m;
     char *err = NULL;
     if (rmodel_load(in, &m, &err) < 0) {
         fprintf(stderr, "gocompat: %s\n", err);
         free(err);
+        free(in_own);
+        free(out_own);
         return GC_EXIT_USAGE;
     }
     if (timing) fprintf(stderr, "gocompat: %-12s %7.0f ms (%zu records)\n", "load", now_ms() - t0, m.n);
@@ -150,6 +162,8 @@ int cmd_report(int argc, char **argv)
             free(err);
             free(cpath);
             rmodel_free(&m);
+            free(in_own);
+            free(out_own);
             return GC_EXIT_USAGE;
         }
         gc_warn("%s; the ledger lists only the claims the records name", err);
@@ -183,6 +197,8 @@ int cmd_report(int argc, char **argv)
     sl_free(&bench);
     claims_free(&cl);
     rmodel_free(&m);
+    free(in_own);
+    free(out_own);
     return bad ? GC_EXIT_USAGE : GC_EXIT_OK;
 }
 

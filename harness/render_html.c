@@ -165,7 +165,18 @@ void render_html(const rmodel *m, const ledger *l, const strlist *bench, FILE *f
           f);
     fputs("<section id=\"bench\"><h2>Benchmarks</h2>\n", f);
     if (bench && bench->n) {
+        fputs("<p>", f);
+        for (size_t i = 0; i < bench->n; i++)
+            if (!str_suffix(bench->v[i], ".svg") && !str_suffix(bench->v[i], ".png")) {
+                fputs("<a class=\"bench-doc\" href=\"", f);
+                xml_escape(f, bench->v[i]);
+                fputs("\">", f);
+                xml_escape(f, path_basename(bench->v[i]));
+                fputs("</a> ", f);
+            }
+        fputs("</p>\n", f);
         for (size_t i = 0; i < bench->n; i++) {
+            if (!str_suffix(bench->v[i], ".svg") && !str_suffix(bench->v[i], ".png")) continue;
             fputs("<figure><a href=\"", f);
             xml_escape(f, bench->v[i]);
             fputs("\"><img alt=\"", f);
