@@ -181,6 +181,8 @@ int bench_compare_docs(json_t *old, json_t *new_, double threshold, double alpha
         bench_compare_samples(a, na, b, nb, threshold, alpha, &c);
         const char *note = c.significant ? "" : " (within noise)";
         if (c.significant && (na < 5 || nb < 5)) note = " (few repetitions)";
+        else if (c.significant && (json_is_true(json_object_get(o, "noisy")) || json_is_true(json_object_get(r, "noisy"))))
+            note = " (a noisy run: cv above the limit)";
         fprintf(out, "%-52s %12.3f %12.3f %+7.1f%% %9.2g  %s%s\n", jstr(r, "id"), bench_median(a, na),
                 bench_median(b, nb), 100 * c.change, c.test.p, bench_change_name(c.kind), note);
         regressions += c.kind == BENCH_REGRESSION;

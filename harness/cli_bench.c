@@ -293,8 +293,8 @@ static void plan_add(plan *p, const bench_opts *b, plan_item it)
 static char *item_id(const plan_item *it)
 {
     if (it->threads > 1 || str_prefix(it->bench, "scale/"))
-        return xasprintf("%s %s %s", it->go ? it->go : "c", it->host, it->bench);
-    return xasprintf("%s %s %s %s", it->go ? it->go : "c", it->host, it->bench, it->thread);
+        return xasprintf("%s %s %s", it->go ? it->go : "baseline", it->host, it->bench);
+    return xasprintf("%s %s %s %s", it->go ? it->go : "baseline", it->host, it->bench, it->thread);
 }
 
 /* Run one benchmark process and parse its report into a run object;
@@ -480,6 +480,25 @@ static void plan_toolchain(plan *p, const bench_opts *b, const tc_builds *t)
     }
 }
 
+/* The interpreter behind a launcher (a pyenv shim is a shell script that
+ * costs a second per start on a loaded machine): ask Python itself. */
+static const char *real_python(const common_opts *o)
+{
+    const char *argv[] = { o->m.rc.python, "-c", "import sys; print(sys.executable)", NULL };
+    proc_spec s = { .argv = argv, .capture_limit = 4096, .timeout_ms = 30000, .interrupted = o->m.rc.b.interrupted };
+    proc_result r;
+    proc_run(&s, &r);
+    const char *py = o->m.rc.python;
+    if (r.kind == PROC_EXIT && r.code == 0) {
+        char *out = capture_text(&r.out);
+        char *exe = trim(out);
+        if (*exe == '/' && is_executable(exe)) py = xstrdup(exe);
+        free(out);
+    }
+    proc_result_free(&r);
+    return py;
+}
+
 static int render_plots(const common_opts *o, const bench_opts *b, json_t *doc)
 {
     const char *gp = getenv("GNUPLOT");
@@ -634,6 +653,7 @@ int cmd_bench(int argc, char **argv)
     for (size_t t = 0; t < ntb; t++) plan_toolchain(&p, &b, &tb[t]);
     if (!p.n) gc_die(GC_EXIT_USAGE, "no benchmark selected (check --bench and --toolchain)");
 
+    o.m.rc.python = real_python(&o);
     int cpu = pick_cpu();
     if (!o.m.quiet)
         fprintf(stderr, "running %zu benchmarks one at a time (%d × %g ms batches each, pinned to CPU %d)…\n", p.n,
