@@ -96,7 +96,7 @@ def main():
             steps += 1
             if t >= target // 2:
                 break
-        m = 1.4 * target / t if t > 0 else 10
+        m = 1.15 * target / t if t > 0 else 10
         n = int(n * min(10.0, max(1.2, m))) + 1
     say("fact calibration_steps %d" % steps)
     say("iters %d" % n)
