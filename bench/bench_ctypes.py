@@ -1,6 +1,6 @@
 """Python ctypes benchmark probe for `gocompat bench`.
 
-Usage: python3 bench_ctypes.py LIBRARY BENCH BATCH_MS REPS CPU
+Usage: python3 bench_ctypes.py LIBRARY BENCH BATCH_MS REPS CPU [ITERS]
 
 BENCH is one of
   py/loop          the bare Python loop the other figures run in (baseline)
@@ -8,7 +8,8 @@ BENCH is one of
   py/ctypes_empty  ctypes call of the Go export BenchEmpty()
   py/ctypes_add    ctypes call of the Go export BenchAdd(int, int)
 
-Every call is made from Python's main thread. The report protocol is the C
+ITERS skips calibration (a rerun reuses the first run's count). Every call
+is made from Python's main thread. The report protocol is the C
 probe's (see bench_probe.c): `fact`, `iters N`, `rep NS`, then `ok`.
 """
 import ctypes
@@ -19,10 +20,11 @@ import time
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) not in (6, 7):
         sys.stderr.write(__doc__)
         return 2
     lib_path, name, batch_ms, reps, cpu = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    fixed = int(sys.argv[6]) if len(sys.argv) == 7 else 0
     try:
         out = os.fdopen(3, "w", buffering=1)
     except OSError:
@@ -85,8 +87,8 @@ def main():
         return 1
     batch(1)
     target = int(batch_ms * 1e6)
-    n, steps = 1, 0
-    while True:
+    n, steps = (fixed or 1), 0
+    while not fixed:
         t = batch(n)
         steps += 1
         if steps > 60:

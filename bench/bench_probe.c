@@ -8,13 +8,15 @@
  *                             header: linked against the c-shared library or
  *                             statically against the c-archive
  *
- * Usage: bench_probe [LIBRARY] BENCH THREAD BATCH_MS REPS CPU
+ * Usage: bench_probe [LIBRARY] BENCH THREAD BATCH_MS REPS CPU [ITERS]
  *   BENCH    a name from the table at the end (e.g. call/add, scale/4)
  *   THREAD   main (the process's initial thread) or pthread (a thread this
  *            program creates)
  *   BATCH_MS iterations are scaled until one batch takes at least this long
  *   REPS     timed batches after calibration
  *   CPU      pin the measuring thread to this CPU; -1 leaves it unpinned
+ *   ITERS    skip calibration and time batches of ITERS iterations (per
+ *            thread for scale/N): a rerun reuses the first run's count
  *
  * Report (fd 3, or stdout when fd 3 is not open), one line each:
  *   fact KEY VALUE    context (pinned CPU, thread, calibration steps)
@@ -377,6 +379,7 @@ static const struct bench {
 static const struct bench *chosen;
 static double batch_ms;
 static int reps, cpu;
+static uint64_t fixed_iters;
 
 /* One timed batch of n iterations. */
 static int64_t batch(uint64_t n)
@@ -430,9 +433,9 @@ static void *measure(void *arg)
     /* Warm-up: the first call may wait for the runtime to start (dlopen
      * starts it asynchronously) or set the thread up; keep it out. */
     sink += batch(1);
-    uint64_t n = 1;
+    uint64_t n = fixed_iters ? fixed_iters : 1;
     int steps = 0;
-    for (;;) {
+    while (!fixed_iters) {
         int64_t t = batch(n);
         steps++;
         if (n >= (UINT64_C(1) << 40) || steps > 60) break;
@@ -464,8 +467,8 @@ int main(int argc, char **argv)
 #ifdef GCB_DLOPEN
     const char *libpath = argc > 1 ? argv[a++] : NULL;
 #endif
-    if (argc - a != 5) {
-        fprintf(stderr, "usage: %s%s BENCH main|pthread BATCH_MS REPS CPU\n", argv[0],
+    if (argc - a != 5 && argc - a != 6) {
+        fprintf(stderr, "usage: %s%s BENCH main|pthread BATCH_MS REPS CPU [ITERS]\n", argv[0],
 #ifdef GCB_DLOPEN
                 " LIBRARY"
 #else
@@ -478,6 +481,7 @@ int main(int argc, char **argv)
     batch_ms = atof(argv[a + 2]);
     reps = atoi(argv[a + 3]);
     cpu = atoi(argv[a + 4]);
+    if (argc - a == 6) fixed_iters = strtoull(argv[a + 5], NULL, 10);
     for (size_t i = 0; i < sizeof BENCHES / sizeof BENCHES[0]; i++)
         if (!strcmp(BENCHES[i].name, name)) chosen = &BENCHES[i];
     if (!chosen && !strncmp(name, "scale/", 6)) {

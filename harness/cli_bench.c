@@ -39,8 +39,9 @@ static const char BENCH_HELP[] =
     "Each benchmark runs in its own sandboxed process, its measuring thread\n"
     "pinned to one CPU. Iterations are scaled until one batch takes at least\n"
     "--batch-ms; then --reps batches are timed. A figure whose coefficient of\n"
-    "variation exceeds --cv-limit is run once more and the steadier run is kept\n"
-    "(both are recorded); one still above the limit is flagged noisy.\n\n"
+    "variation exceeds --cv-limit is run once more with the same batch size and\n"
+    "the steadier run is kept (both are recorded); one still above the limit is\n"
+    "flagged noisy.\n\n"
     "Writes DIR/bench.json (schema gocompat.bench/1, every repetition kept),\n"
     "DIR/bench.csv and, with gnuplot, DIR/{paths,threads,scaling,ratio,args}\n"
     ".svg and .png.\n\n"
@@ -299,15 +300,15 @@ static char *item_id(const plan_item *it)
 
 /* Run one benchmark process and parse its report into a run object;
  * the run object is returned; *status and *detail say how it went. */
-static json_t *run_once(const common_opts *o, const bench_opts *b, const plan_item *it, int cpu, const char **status,
-                        char **detail)
+static json_t *run_once(const common_opts *o, const bench_opts *b, const plan_item *it, int cpu, long long iters_again,
+                        const char **status, char **detail)
 {
-    char ms[32], reps[16], cpus[16];
+    char ms[32], reps[16], cpus[16], iters_arg[32];
     snprintf(ms, sizeof ms, "%g", b->batch_ms);
     snprintf(reps, sizeof reps, "%d", b->reps);
     snprintf(cpus, sizeof cpus, "%d", str_prefix(it->bench, "scale/") ? -1 : cpu);
     char *pyprobe = xasprintf("%s/bench/bench_ctypes.py", o->srcdir);
-    const char *argv[10];
+    const char *argv[12];
     size_t n = 0;
     if (!it->probe) {
         argv[n++] = o->m.rc.python;
@@ -323,6 +324,10 @@ static json_t *run_once(const common_opts *o, const bench_opts *b, const plan_it
     argv[n++] = ms;
     argv[n++] = reps;
     argv[n++] = cpus;
+    if (iters_again > 0) {
+        snprintf(iters_arg, sizeof iters_arg, "%lld", iters_again / (it->threads > 1 ? it->threads : 1));
+        argv[n++] = iters_arg;
+    }
     argv[n] = NULL;
     /* Generous: a slow path on a loaded machine; calibration alone may take
      * several batches. */
@@ -397,7 +402,7 @@ static json_t *run_item(const common_opts *o, const bench_opts *b, const plan_it
     json_object_set_new(res, "runs", runs);
     const char *status;
     char *detail;
-    json_t *run = run_once(o, b, it, cpu, &status, &detail);
+    json_t *run = run_once(o, b, it, cpu, 0, &status, &detail);
     json_array_append_new(runs, run);
     json_object_set_new(res, "chosen_run", json_integer(0));
     json_object_set_new(res, "rerun", json_false());
@@ -408,7 +413,8 @@ static json_t *run_item(const common_opts *o, const bench_opts *b, const plan_it
         if (cv0 > b->cv_limit && !*o->m.rc.b.interrupted) {
             const char *st2;
             char *d2;
-            json_t *run2 = run_once(o, b, it, cpu, &st2, &d2);
+            /* Same batch size as the first run: no second calibration. */
+            json_t *run2 = run_once(o, b, it, cpu, (long long)json_integer_value(json_object_get(run, "iterations")), &st2, &d2);
             json_array_append_new(runs, run2);
             json_object_set_new(res, "rerun", json_true());
             if (!strcmp(st2, "ok")) {
