@@ -77,8 +77,11 @@ static json_t *rusage_json(const proc_result *pr)
                      (double)u->ru_stime.tv_sec * 1e3 + (double)u->ru_stime.tv_usec / 1e3);
 }
 
+/* The first line that says something: the go command puts a "# package"
+ * line before the compiler's or linker's own message. */
 static char *first_line(const char *s)
 {
+    while (s[0] == '#' && s[1] == ' ' && strchr(s, '\n')) s = strchr(s, '\n') + 1;
     size_t n = strcspn(s, "\n");
     return xstrndup(s, n);
 }
@@ -95,7 +98,9 @@ static void probe_env(const run_ctx *ctx, const cell *x, const fixture_build *fb
     sl_add_owned(env, xasprintf("GOCOMPAT_GOVERSION=%s", x->tc->version));
     sl_add_owned(env, xasprintf("GOCOMPAT_GOCACHE=%s/go/%s-%s/gocache", ctx->b.cachedir, x->tc->version, x->tc->goarch));
     sl_add_owned(env, xasprintf("GOCOMPAT_FIXTURE_SRC=%s/gosrc/%s", ctx->b.srcdir, x->c->fixture));
-    sl_add_owned(env, xasprintf("GOCOMPAT_CC=%s", ctx->cc));
+    sl_add_owned(env, xasprintf("GOCOMPAT_CC=%s", x->tc->foreign ? x->tc->cc : ctx->cc));
+    sl_add_owned(env, xasprintf("GOCOMPAT_GOARCH=%s", x->tc->goarch));
+    if (x->tc->foreign) sl_add_owned(env, xasprintf("GOCOMPAT_EMULATOR=%s", x->tc->emulator));
     if (ctx->self) sl_add_owned(env, xasprintf("GOCOMPAT_BIN=%s", ctx->self));
 }
 
@@ -160,9 +165,14 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
         json_object_set_new(r, "outcome", json_pack("{s:s, s:i}", "kind", "exit", "code", 0));
     } else {
         char *why = NULL;
-        bool harness_fault = false;
-        char **argv = host_prepare(ctx, x, &fb, ev, &why, &harness_fault);
-        if (!argv) {
+        bool harness_fault = false, skip = false;
+        char **argv = host_prepare(ctx, x, &fb, ev, &why, &harness_fault, &skip);
+        if (!argv && skip) {
+            set_str(r, "status", "skip");
+            set_str(r, "detail", why);
+            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+            free(why);
+        } else if (!argv) {
             if (ctx->b.interrupted && *ctx->b.interrupted) {
                 free(why);
                 fixture_build_free(&fb);
@@ -194,7 +204,9 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
             sl_add_owned(&env, NULL);
             env.n--;
             proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
-                            .cwd = x->c->dir, .timeout_ms = (int)(x->c->timeout_s * 1000 * ctx->b.timeout_mult),
+                            .cwd = x->c->dir,
+                            .timeout_ms = (int)(x->c->timeout_s * 1000 * ctx->b.timeout_mult *
+                                                (x->tc->foreign && strcmp(x->run->host, "inspect") ? ctx->emu_timeout_mult : 1)),
                             .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
             proc_result pr;
             proc_run(&s, &pr);

@@ -16,6 +16,7 @@ typedef struct {
     unsigned long long seed;
     const char *self;     /* path of this gocompat binary, for probes that call it */
     const struct expect_set *expect; /* results/expectations, applied like xfail: lines; may be NULL */
+    double emu_timeout_mult; /* extra timeout factor for emulated (foreign-arch) probes */
 } run_ctx;
 
 typedef struct {
@@ -32,8 +33,9 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x);
 
 /* The probe command for a cell, building the host if needed. On failure
  * returns NULL, *why says what failed and *is_harness tells whether the
- * harness (not the toolchain) is to blame. */
+ * harness (not the toolchain) is to blame; *skip, that the cell cannot apply
+ * here (e.g. Python ctypes on a foreign arch). */
 char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, json_t *evidence, char **why,
-                    bool *is_harness);
+                    bool *is_harness, bool *skip);
 
 #endif

@@ -82,7 +82,8 @@ int cmd_toolchains(int argc, char **argv)
                 continue;
             }
             char *osarch = xasprintf("%s/%s", t->goos, t->goarch);
-            printf("%-12s %-13s %-3s %-6s %s\n", t->version, osarch, t->cgo_enabled ? "yes" : "no", t->cc ? t->cc : "-", t->path);
+            printf("%-12s %-13s %-3s %-6s %s%s%s\n", t->version, osarch, t->cgo_enabled ? "yes" : "no", t->cc ? t->cc : "-", t->path,
+                   t->foreign ? "  via " : "", t->foreign ? t->emulator : "");
             free(osarch);
         }
     }

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "cli_common.h"
 #include "config.h"
+#include "arch.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <unistd.h>
 
 enum { OPT_NO_DISCOVER = 256, OPT_SRCDIR, OPT_CACHE, OPT_HOST, OPT_OUT, OPT_RESUME, OPT_SHARD, OPT_SEED,
-       OPT_NO_TABLE, OPT_TIMEOUT_MULT, OPT_JSON, OPT_EXPECTATIONS, OPT_NO_EXPECTATIONS };
+       OPT_NO_TABLE, OPT_TIMEOUT_MULT, OPT_JSON, OPT_EXPECTATIONS, OPT_NO_EXPECTATIONS, OPT_ARCH };
 
 static const struct option LONG_OPTS[] = {
     { "go", required_argument, NULL, 'g' },
@@ -33,6 +34,7 @@ static const struct option LONG_OPTS[] = {
     { "json", no_argument, NULL, OPT_JSON },
     { "expectations", required_argument, NULL, OPT_EXPECTATIONS },
     { "no-expectations", no_argument, NULL, OPT_NO_EXPECTATIONS },
+    { "arch", required_argument, NULL, OPT_ARCH },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -57,6 +59,8 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
     o->m.rc.seed = 20261123;
     const char *mult = getenv("GOCOMPAT_TIMEOUT_MULT");
     o->m.rc.b.timeout_mult = mult && *mult ? positive_double("GOCOMPAT_TIMEOUT_MULT", mult) : 1.0;
+    const char *emu = getenv("GOCOMPAT_EMU_TIMEOUT_MULT");
+    o->m.rc.emu_timeout_mult = emu && *emu ? positive_double("GOCOMPAT_EMU_TIMEOUT_MULT", emu) : 5.0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "g:t:j:a:c:m:o:qvh", LONG_OPTS, NULL)) != -1) {
@@ -98,6 +102,7 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
         case OPT_JSON: o->json = true; break;
         case OPT_EXPECTATIONS: o->expectations = optarg; break;
         case OPT_NO_EXPECTATIONS: o->no_expectations = true; break;
+        case OPT_ARCH: o->arch = optarg; break;
         case 'h': fputs(help, stdout); exit(GC_EXIT_OK);
         default: fprintf(stderr, "Try 'gocompat %s --help'.\n", argv[0]); exit(GC_EXIT_USAGE);
         }
@@ -132,6 +137,8 @@ void common_toolchains(common_opts *o, toolchain_set *set, bool need_usable)
     toolchain_candidates(&cand, !o->no_discover, GC_WITH_GO, &o->go);
     toolchain_discover(set, &cand, (int)(30000 * o->m.rc.b.timeout_mult));
     sl_free(&cand);
+    char *err = NULL;
+    if (arch_expand(set, o->arch, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
     if (o->toolchains.n) {
         for (size_t i = 0; i < set->n; i++) {
             toolchain *t = &set->v[i];

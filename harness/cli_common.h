@@ -18,6 +18,7 @@ typedef struct {
     bool json;
     const char *expectations; /* --expectations FILE */
     bool no_expectations;     /* --no-expectations */
+    const char *arch;    /* --arch spec */
 } common_opts;
 
 /* Options every command understands; see COMMON_HELP. */
@@ -27,6 +28,9 @@ typedef struct {
     "  -t, --toolchain=VER   only this release (go1.22, 1.22 or go1.22.12; repeatable)\n" \
     "      --srcdir=DIR      project folder (cases/, gosrc/, harness/hosts/)\n" \
     "      --cache=DIR       build cache (default $GOCOMPAT_CACHE or ~/.cache/gocompat)\n" \
+    "      --arch=LIST       also cross-build for these GOARCHes and run under qemu-user:\n" \
+    "                        amd64,arm64,386,riscv64,ppc64le,s390x, `all` (those whose\n" \
+    "                        cross compiler and emulator are installed) or `native`\n" \
     "  -h, --help            show this help\n"
 
 #define FILTER_OPTION_TEXT \

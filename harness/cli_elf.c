@@ -127,7 +127,7 @@ int cmd_elf(int argc, char **argv)
                "PIE", "STACK", "TEXTREL", "TLS(sz/al)", "SSP", "FORTIFY", "SYMTAB", "GLIBC", "EXP/RT/IMP", "FILE");
     for (int i = optind; i < argc; i++) {
         char *err = NULL;
-        json_t *f = elf_facts(argv[i], &exports, &err);
+        json_t *f = elf_facts(argv[i], &exports, json ? 0 : ELF_COUNTS_ONLY, &err);
         if (!f) {
             fprintf(stderr, "gocompat: elf: %s\n", err);
             free(err);

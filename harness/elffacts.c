@@ -436,7 +436,18 @@ typedef struct {
     json_t *exports, *runtime, *other, *imports, *fortify;
     json_t *defined_set, *undef_set; /* archives: names seen across members */
     bool ssp, tls_get_addr;
+    bool counts_only;         /* ELF_COUNTS_ONLY: count, build no symbol objects */
+    json_int_t n_exports, n_runtime, n_other, n_imports;
+    strlist found;            /* counts_only: expected exports seen */
 } sym_split;
+
+/* Append sym (NULL when only counting) to one of the lists. */
+static void put(sym_split *sp, json_t *list, json_int_t *count, json_t *sym, const char *name)
+{
+    (*count)++;
+    if (sym) json_array_append_new(list, sym);
+    else if (list == sp->exports && sp->want) sl_add(&sp->found, name);
+}
 
 static void split_symbol(sym_split *sp, json_t *sym, const char *name, unsigned bind, unsigned type, unsigned shndx)
 {
@@ -445,20 +456,20 @@ static void split_symbol(sym_split *sp, json_t *sym, const char *name, unsigned 
         if (!strcmp(name, "__tls_get_addr")) sp->tls_get_addr = true;
         if (str_prefix(name, "__") && str_suffix(name, "_chk") && strcmp(name, "__stack_chk_fail"))
             json_array_append_new(sp->fortify, json_string(name));
-        json_array_append_new(sp->imports, sym);
+        put(sp, sp->imports, &sp->n_imports, sym, name);
         return;
     }
     if (!strcmp(name, "__stack_chk_fail")) sp->ssp = true;
     if (sp->want && sp->want->n) {
-        if (sl_has(sp->want, name)) json_array_append_new(sp->exports, sym);
-        else if (elf_is_go_internal(name)) json_array_append_new(sp->runtime, sym);
-        else json_array_append_new(sp->other, sym);
+        if (sl_has(sp->want, name)) put(sp, sp->exports, &sp->n_exports, sym, name);
+        else if (elf_is_go_internal(name)) put(sp, sp->runtime, &sp->n_runtime, sym, name);
+        else put(sp, sp->other, &sp->n_other, sym, name);
     } else if (elf_is_go_internal(name)) {
-        json_array_append_new(sp->runtime, sym);
+        put(sp, sp->runtime, &sp->n_runtime, sym, name);
     } else if ((type == STT_FUNC || type == STT_GNU_IFUNC) && (bind == STB_GLOBAL || bind == STB_WEAK)) {
-        json_array_append_new(sp->exports, sym);
+        put(sp, sp->exports, &sp->n_exports, sym, name);
     } else {
-        json_array_append_new(sp->other, sym);
+        put(sp, sp->other, &sp->n_other, sym, name);
     }
 }
 
@@ -478,6 +489,10 @@ static int read_dynsym(reader *r, Elf_Scn *scn, Elf_Scn *versym, sym_split *sp)
         const char *name = strtab(r, sh.sh_link, s.st_name);
         if (!name) return fail(r, "corrupt .dynsym: symbol %zu names an offset outside its string table", i);
         unsigned bind = GELF_ST_BIND(s.st_info), type = GELF_ST_TYPE(s.st_info);
+        if (sp->counts_only) {
+            split_symbol(sp, NULL, name, bind, type, s.st_shndx);
+            continue;
+        }
         json_t *sym = json_pack("{s:s, s:s, s:s, s:o, s:I}", "name", name, "bind", bind_name(bind), "type",
                                 symtype_name(type), "shndx", shndx_json(s.st_shndx), "size", (json_int_t)s.st_size);
         if (i < nv) {
@@ -558,16 +573,15 @@ static void sp_finish(sym_split *sp, json_t *o)
             size_t k;
             json_t *s;
             json_array_foreach(sp->exports, k, s) found |= !strcmp(json_string_value(json_object_get(s, "name")), sp->want->v[i]);
+            found |= sl_has(&sp->found, sp->want->v[i]);
             if (!found) json_array_append_new(missing, json_string(sp->want->v[i]));
         }
     json_t *sy = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "exports_from", sp->want && sp->want->n ? "list" : "guess",
                            "exports", sp->exports, "missing", missing, "runtime", sp->runtime, "other", sp->other,
                            "imports", sp->imports);
     json_object_set_new(sy, "counts",
-                        json_pack("{s:I, s:I, s:I, s:I}", "exports", (json_int_t)json_array_size(sp->exports), "runtime",
-                                  (json_int_t)json_array_size(sp->runtime), "other",
-                                  (json_int_t)json_array_size(sp->other), "imports",
-                                  (json_int_t)json_array_size(sp->imports)));
+                        json_pack("{s:I, s:I, s:I, s:I}", "exports", sp->n_exports, "runtime", sp->n_runtime, "other",
+                                  sp->n_other, "imports", sp->n_imports));
     json_object_set_new(o, "symbols", sy);
     json_object_set_new(o, "fortify", json_pack("{s:b, s:o}", "fortified", json_array_size(sp->fortify) > 0, "functions", sp->fortify));
     json_object_set_new(o, "stack_protector", json_boolean(sp->ssp));
@@ -576,6 +590,7 @@ static void sp_finish(sym_split *sp, json_t *o)
     json_object_set_new(o, "imports_tls_get_addr", json_boolean(sp->tls_get_addr));
     json_decref(sp->defined_set);
     json_decref(sp->undef_set);
+    sl_free(&sp->found);
 }
 
 /* ---- one ELF image ---------------------------------------------------- */
@@ -605,7 +620,7 @@ static int check_header(reader *r, GElf_Ehdr *eh)
     return 0;
 }
 
-static int read_image(reader *r, json_t *o, const strlist *want)
+static int read_image(reader *r, json_t *o, const strlist *want, unsigned flags)
 {
     GElf_Ehdr eh;
     if (check_header(r, &eh) < 0) return -1;
@@ -623,6 +638,7 @@ static int read_image(reader *r, json_t *o, const strlist *want)
         return -1;
     sym_split sp;
     sp_init(&sp, want);
+    sp.counts_only = (flags & ELF_COUNTS_ONLY) != 0;
     int rc = (s.dynsym ? read_dynsym(r, s.dynsym, s.versym, &sp) : 0) < 0 ? -1 : read_symtab(r, o, s.symtab, &sp, false);
     sp_finish(&sp, o);
     if (rc < 0) return -1;
@@ -719,7 +735,7 @@ static int read_archive(reader *top, int fd, json_t *o, const strlist *want)
     return rc;
 }
 
-json_t *elf_facts(const char *path, const strlist *want, char **err)
+json_t *elf_facts(const char *path, const strlist *want, unsigned flags, char **err)
 {
     *err = NULL;
     if (elf_version(EV_CURRENT) == EV_NONE) {
@@ -744,7 +760,7 @@ json_t *elf_facts(const char *path, const strlist *want, char **err)
     else if (!(r->e = elf_begin(fd, ELF_C_READ_MMAP, NULL))) fail(r, "cannot read: %s", libelf_msg());
     else if (elf_kind(r->e) == ELF_K_AR) read_archive(r, fd, o, want);
     else if (elf_kind(r->e) != ELF_K_ELF) fail(r, "not an ELF file (bad magic or truncated header)");
-    else read_image(r, o, want);
+    else read_image(r, o, want, flags);
     if (r->e) elf_end(r->e);
     close(fd);
     if (r->err) {

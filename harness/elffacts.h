@@ -16,7 +16,10 @@
  * means "guess": every defined dynamic symbol that is not a Go/cgo runtime
  * internal. Returns a new object, or NULL with *err set to one line
  * ("PATH: truncated: …") for unreadable, truncated or corrupt input. */
-json_t *elf_facts(const char *path, const strlist *exports, char **err);
+json_t *elf_facts(const char *path, const strlist *exports, unsigned flags, char **err);
+/* flags: only count the dynamic symbols of an ELF file (the symbols lists
+ * stay empty; counts, missing exports, fortify and SSP are still right). */
+#define ELF_COUNTS_ONLY 1u
 
 /* The function declarations of a cgo-generated header (`extern T Name(…);`
  * lines between the prologue and the end): names into `names`, the whole

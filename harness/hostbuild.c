@@ -22,6 +22,16 @@ static uint64_t hash_file(uint64_t h, const char *path)
     return h;
 }
 
+/* The probe command, behind the emulator for foreign-arch cells. */
+static char **emulated(const cell *x, const char *const *a)
+{
+    strlist v = { 0 };
+    if (x->tc->foreign && x->tc->emulator) sl_split(&v, x->tc->emulator, " ");
+    for (size_t i = 0; a[i]; i++) sl_add(&v, a[i]);
+    sl_add_owned(&v, NULL);
+    return v.v;
+}
+
 static char **argv_dup(const char *const *a)
 {
     size_t n = 0;
@@ -73,7 +83,8 @@ static char *cached_host(const run_ctx *ctx, const cell *x, const fixture_build 
     mkdir_p(hosts, 0755);
     int lfd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lfd >= 0) flock(lfd, LOCK_EX);
-    if (!file_exists(ok)) {
+    /* A probe may have deleted its own binary: the marker alone is not enough. */
+    if (!file_exists(ok) || !is_executable(exe)) {
         rm_rf(dir);
         mkdir_p(dir, 0755);
         int rc = build(ctx, x, fb, exe, why);
@@ -98,6 +109,9 @@ static char *probe_file(const cell *x, const char *suffix)
     return xasprintf("%s/%s%s", x->c->dir, x->c->probe, suffix);
 }
 
+/* Foreign-arch cells build their C hosts with the arch's cross compiler. */
+static const char *host_cc(const run_ctx *ctx, const cell *x) { return x->tc->foreign ? x->tc->cc : ctx->cc; }
+
 static int build_c_host(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *out, char **why)
 {
     const char *h = x->run->host;
@@ -106,7 +120,7 @@ static int build_c_host(const run_ctx *ctx, const cell *x, const fixture_build *
     char *hostc = path_join(hostdir, "probe_host.c");
     char *libdir = path_dirname(fb->artifact);
     strlist a = { 0 };
-    sl_add(&a, ctx->cc);
+    sl_add(&a, host_cc(ctx, x));
     sl_add(&a, "-std=gnu11");
     sl_add(&a, "-O1");
     sl_add(&a, "-g");
@@ -172,14 +186,20 @@ static int build_go_host(const run_ctx *ctx, const cell *x, const fixture_build 
 }
 
 char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, json_t *ev, char **why,
-                    bool *is_harness)
+                    bool *is_harness, bool *skip)
 {
     const char *h = x->run->host;
     *why = NULL;
     *is_harness = false;
+    *skip = false;
     if (!strcmp(h, "none")) {
         const char *argv[] = { fb->artifact, x->c->probe, NULL };
-        return argv_dup(argv);
+        return emulated(x, argv);
+    }
+    if (x->tc->foreign && !strcmp(h, "python-ctypes")) {
+        *why = xasprintf("no Python for %s here: ctypes cannot load a foreign-arch library", x->tc->goarch);
+        *skip = true;
+        return NULL;
     }
     if (!strcmp(h, "python-ctypes") || !strcmp(h, "inspect")) {
         char *py = probe_file(x, !strcmp(h, "inspect") ? ".inspect.py" : ".py");
@@ -210,7 +230,7 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
         char *hostc = xasprintf("%s/harness/hosts/probe_host.c", ctx->b.srcdir);
         char *hosth = xasprintf("%s/harness/hosts/probe.h", ctx->b.srcdir);
         k = hash_file(hash_file(k, hostc), hosth);
-        k = fnv1a64(k, ctx->cc, strlen(ctx->cc) + 1);
+        k = fnv1a64(k, host_cc(ctx, x), strlen(host_cc(ctx, x)) + 1);
         for (size_t i = 0; i < x->c->hostflags.n; i++) k = fnv1a64(k, x->c->hostflags.v[i], strlen(x->c->hostflags.v[i]) + 1);
         free(hostc);
         free(hosth);
@@ -219,14 +239,8 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
     char *exe = cached_host(ctx, x, fb, k, go_host ? build_go_host : build_c_host, why, is_harness);
     if (!exe) return NULL;
     json_object_set_new(ev, "host_binary", json_string(exe));
-    char **v;
-    if (!strcmp(h, "c-dlopen") || go_host) {
-        const char *argv[] = { exe, fb->artifact, NULL };
-        v = argv_dup(argv);
-    } else {
-        const char *argv[] = { exe, NULL };
-        v = argv_dup(argv);
-    }
+    const char *argv[] = { exe, (!strcmp(h, "c-dlopen") || go_host) ? fb->artifact : NULL, NULL };
+    char **v = emulated(x, argv);
     free(exe);
     return v;
 }

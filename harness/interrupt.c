@@ -23,4 +23,7 @@ void install_interrupt_handlers(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    /* Over a file-size limit, write(2) then fails with EFBIG and the journal
+     * code reports it, instead of the process dying mid-record. */
+    signal(SIGXFSZ, SIG_IGN);
 }

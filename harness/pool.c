@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -40,6 +41,8 @@ static void worker_signals(volatile sig_atomic_t *stop)
     const int ignored[] = { SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGQUIT, SIGVTALRM, SIGPROF,
                             SIGTSTP, SIGTTIN, SIGTTOU, SIGPOLL, SIGXCPU, SIGXFSZ };
     for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) signal(ignored[i], SIG_IGN);
+    /* Descendants a probe orphans come back to us, so none outlives its cell. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
 size_t pool_run(size_t n, int jobs, pool_task task, pool_done done, void *ctx, volatile sig_atomic_t *stop)

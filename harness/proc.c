@@ -2,6 +2,7 @@
 #include "proc.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -169,6 +170,50 @@ static void drain(int *fd, capture *c, strbuf *rep, size_t rep_limit, bool *rep_
     }
 }
 
+/* Children of ours that are not the probe: descendants a probe orphaned
+ * (even ones that left its process group with setsid) are re-parented to us
+ * when we are a child subreaper. Kill and reap them all. Returns how many. */
+static int reap_orphans(void)
+{
+    int sub = 0;
+    if (prctl(PR_GET_CHILD_SUBREAPER, &sub) != 0 || !sub) return 0;
+    int killed = 0;
+    for (int round = 0; round < 50; round++) {
+        int found = 0;
+        DIR *d = opendir("/proc");
+        if (!d) break;
+        struct dirent *e;
+        pid_t me = getpid();
+        while ((e = readdir(d))) {
+            if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+            char path[300], buf[512];
+            snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) continue;
+            ssize_t n = read(fd, buf, sizeof buf - 1);
+            close(fd);
+            if (n <= 0) continue;
+            buf[n] = 0;
+            char *rp = strrchr(buf, ')'); /* comm may hold spaces */
+            char state;
+            int ppid;
+            if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2 || ppid != me) continue;
+            pid_t pid = (pid_t)atoi(e->d_name);
+            if (state != 'Z') {
+                kill(pid, SIGKILL);
+                killed++;
+            }
+            found++;
+        }
+        closedir(d);
+        while (waitpid(-1, NULL, WNOHANG) > 0) {}
+        if (!found) break;
+        struct timespec ts = { 0, 2 * 1000000 };
+        nanosleep(&ts, NULL);
+    }
+    return killed;
+}
+
 static int count_group(pid_t pgid)
 {
     /* kill(-pgid, 0) tells whether anyone is left; that is all we need. */
@@ -281,6 +326,8 @@ int proc_run(const proc_spec *s, proc_result *res)
     if (fd_err >= 0) close(fd_err);
     if (fd_rep >= 0) close(fd_rep);
     if (pidfd >= 0) close(pidfd);
+    int escaped = reap_orphans();
+    if (escaped && !res->leftovers) res->leftovers = escaped;
     res->wall_ms = (double)(res->end_ns - t0) / 1e6;
     res->report_len = rep.len;
     res->report = sb_take(&rep);

@@ -49,10 +49,12 @@ typedef struct {
     double wall_ms;
     int64_t end_ns;    /* CLOCK_MONOTONIC when the child was reaped */
     struct rusage ru;
-    int leftovers;     /* processes of the group still alive after the child ended */
+    int leftovers;     /* processes it left behind (in its group, or escaped and re-parented to a subreaper caller) */
     char spawn_error[256];
 } proc_result;
 
+/* Callers that set PR_SET_CHILD_SUBREAPER also get every descendant the
+ * child orphaned killed and reaped before proc_run returns. */
 int proc_run(const proc_spec *spec, proc_result *res);
 void proc_result_free(proc_result *res);
 

@@ -99,20 +99,26 @@ int journal_load(const char *path, json_t *records, strlist *errs)
     size_t len;
     char *text = read_file(path, &len);
     if (!text) return -1;
+    int bad = journal_parse(text, len, path, records, errs);
+    free(text);
+    return bad;
+}
+
+int journal_parse(const char *text, size_t len, const char *path, json_t *records, strlist *errs)
+{
     int bad = 0, lineno = 0;
-    char *p = text;
+    const char *p = text;
     while (p < text + len) {
-        char *nl = memchr(p, '\n', (size_t)(text + len - p));
+        const char *nl = memchr(p, '\n', (size_t)(text + len - p));
         lineno++;
         if (!nl) { /* no newline: the writer died mid-line */
             sl_add_owned(errs, xasprintf("%s:%d: torn last line (ignored)", path, lineno));
             bad++;
             break;
         }
-        *nl = 0;
-        if (*p) {
+        if (nl > p) {
             json_error_t je;
-            json_t *r = json_loads(p, 0, &je);
+            json_t *r = json_loadb(p, (size_t)(nl - p), 0, &je);
             char *why = r ? record_validate(r) : xasprintf("invalid JSON: %s", je.text);
             if (why) {
                 sl_add_owned(errs, xasprintf("%s:%d: %s", path, lineno, why));
@@ -124,14 +130,26 @@ int journal_load(const char *path, json_t *records, strlist *errs)
         }
         p = nl + 1;
     }
-    free(text);
     return bad;
 }
 
 json_t *matrix_load(const char *path, char **err)
 {
+    size_t len;
+    char *text = read_file(path, &len);
+    if (!text) {
+        *err = xasprintf("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    json_t *m = matrix_parse(text, len, path, err);
+    free(text);
+    return m;
+}
+
+json_t *matrix_parse(const char *text, size_t len, const char *path, char **err)
+{
     json_error_t je;
-    json_t *m = json_load_file(path, 0, &je);
+    json_t *m = json_loadb(text, len, 0, &je);
     if (!m) {
         if (je.line > 0) *err = xasprintf("%s:%d: %s", path, je.line, je.text);
         else *err = xasprintf("%s: %s", path, je.text);

@@ -31,6 +31,8 @@ void journal_close(journal *j);
  * line is reported in `errs` as "path:line: why" and skipped. Returns the
  * number of problems, or -1 if the file cannot be read (errno). */
 int journal_load(const char *path, json_t *records, strlist *errs);
+/* The same over text in memory; `name` prefixes the messages. */
+int journal_parse(const char *text, size_t len, const char *name, json_t *records, strlist *errs);
 
 /* Sort records into the canonical matrix order: Go release (numerically),
  * goarch, case, build mode, host. Every writer uses it, so a sharded run
@@ -40,6 +42,8 @@ void records_sort_canonical(json_t *records);
 /* Read a matrix document. NULL and *err ("file:line: why") on any problem,
  * including an unknown schema. */
 json_t *matrix_load(const char *path, char **err);
+/* The same over text in memory; `name` prefixes the message. */
+json_t *matrix_parse(const char *text, size_t len, const char *name, char **err);
 /* Assemble and write atomically. */
 int matrix_write(const char *path, json_t *toolchains, json_t *records, json_t *extra);
 

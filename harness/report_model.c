@@ -13,6 +13,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -539,13 +541,30 @@ int rmodel_load(const char *path, rmodel *m, char **err)
 {
     memset(m, 0, sizeof *m);
     *err = NULL;
-    size_t len;
-    char *text = read_file(path, &len);
-    if (!text) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return -1;
+    size_t len = 0;
+    char *text = NULL;
+    void *map = NULL;
+    /* A regular file is mapped (no copy of a 60 MB document); anything
+     * else (a pipe) is read. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) map = NULL;
+        else {
+            madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+            len = (size_t)st.st_size;
+        }
     }
-    scan sc = { .path = path, .s = text, .n = len };
+    if (fd >= 0) close(fd);
+    if (!map) {
+        text = read_file(path, &len);
+        if (!text) {
+            *err = xasprintf("%s: %s", path, strerror(errno));
+            return -1;
+        }
+    }
+    scan sc = { .path = path, .s = map ? map : text, .n = len };
     m->path = xstrdup(path);
     const char *schema = NULL;
     char *schema_own = NULL;
@@ -628,6 +647,7 @@ int rmodel_load(const char *path, rmodel *m, char **err)
 out:
     free(schema_own);
     free(text);
+    if (map) munmap(map, len);
     if (rc < 0) {
         /* A schema error is the clearer message when both apply. */
         *err = sc.err ? sc.err : xasprintf("%s: unreadable matrix", path);

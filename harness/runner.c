@@ -65,6 +65,7 @@ json_t *toolchains_json(const toolchain_set *tcs)
         if (t->goarch) json_object_set_new(o, "goarch", json_string(t->goarch));
         if (t->cc) json_object_set_new(o, "cc", json_string(t->cc));
         if (!t->error) json_object_set_new(o, "cgo_enabled", json_boolean(t->cgo_enabled));
+        if (t->foreign) json_object_set_new(o, "emulator", json_string(t->emulator));
         if (t->error) json_object_set_new(o, "error", json_string(t->error));
         json_array_append_new(a, o);
     }
@@ -285,10 +286,12 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
     for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
     sl_free(&errs);
     if (rp.journal_failed) {
-        gc_warn("stopped: the journal could not be written; the %zu records in %s are intact", json_array_size(got), jpath);
+        gc_warn("stopped: the journal could not be written; the %zu record%s in %s %s intact", json_array_size(got),
+                json_array_size(got) == 1 ? "" : "s", jpath, json_array_size(got) == 1 ? "is" : "are");
         rc = GC_EXIT_USAGE;
     } else if (gc_interrupted) {
-        gc_warn("interrupted: %zu of %zu records kept in %s; run again with --resume to finish", json_array_size(got), all.n, jpath);
+        gc_warn("interrupted: %zu of %zu record%s kept in %s; run again with --resume to finish", json_array_size(got), all.n,
+                all.n == 1 ? "" : "s", jpath);
         rc = GC_EXIT_INTERRUPTED;
     } else {
         /* Assemble in matrix order; a later record for the same cell wins. */

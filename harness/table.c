@@ -44,7 +44,19 @@ char *status_counts(json_t *records)
     return sb_take(&b);
 }
 
-static int cmp_ver(const void *a, const void *b) { return go_version_cmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_ver(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int c = go_version_cmp(x, y);
+    return c ? c : strcmp(x, y);
+}
+
+/* A column is a release, or release/arch once several arches are present. */
+static char *column_of(json_t *r, bool by_arch)
+{
+    const char *go = sget(r, "go"), *arch = sget(r, "goarch");
+    return by_arch ? xasprintf("%s/%s", go ? go : "?", arch ? arch : "?") : xstrdup(go ? go : "?");
+}
 
 char *table_render(json_t *records, bool color)
 {
@@ -52,12 +64,18 @@ char *table_render(json_t *records, bool color)
     json_t *row_index = json_object(), *go_index = json_object();
     size_t i;
     json_t *r;
+    bool by_arch = false;
     json_array_foreach(records, i, r) {
-        const char *go = sget(r, "go");
-        if (go && !json_object_get(go_index, go)) {
+        const char *a0 = sget(json_array_get(records, 0), "goarch"), *a = sget(r, "goarch");
+        if (a0 && a && strcmp(a0, a)) by_arch = true;
+    }
+    json_array_foreach(records, i, r) {
+        char *go = column_of(r, by_arch);
+        if (!json_object_get(go_index, go)) {
             json_object_set_new(go_index, go, json_true());
             sl_add(&gos, go);
         }
+        free(go);
         char *row = xasprintf("%s %s [%s]", sget(r, "case"), sget(r, "host"), sget(r, "buildmode"));
         if (!json_object_get(row_index, row)) {
             json_object_set_new(row_index, row, json_integer((json_int_t)rows.n));
@@ -73,16 +91,22 @@ char *table_render(json_t *records, bool color)
     const char **cells = xcalloc(rows.n * (gos.n ? gos.n : 1), sizeof *cells);
     json_array_foreach(records, i, r) {
         char *row = xasprintf("%s %s [%s]", sget(r, "case"), sget(r, "host"), sget(r, "buildmode"));
-        json_t *ri = json_object_get(row_index, row), *gi = json_object_get(go_index, sget(r, "go") ? sget(r, "go") : "");
+        char *col = column_of(r, by_arch);
+        json_t *ri = json_object_get(row_index, row), *gi = json_object_get(go_index, col);
+        free(col);
         if (ri && gi) cells[(size_t)json_integer_value(ri) * gos.n + (size_t)json_integer_value(gi)] = sget(r, "status");
         free(row);
     }
     strbuf b;
     sb_init(&b);
     sb_addf(&b, "%-*s", (int)w, "case host [buildmode]");
+    int cw = by_arch ? 12 : 6;
     for (size_t g = 0; g < gos.n; g++) {
         char *m = go_version_minor(gos.v[g]);
-        sb_addf(&b, " %6s", m ? m : gos.v[g]);
+        const char *slash = strchr(gos.v[g], '/');
+        char *label = xasprintf("%s%s", m ? m : gos.v[g], slash && m ? slash : "");
+        sb_addf(&b, " %*s", cw, label);
+        free(label);
         free(m);
     }
     sb_add(&b, "\n");
@@ -91,8 +115,8 @@ char *table_render(json_t *records, bool color)
         for (size_t g = 0; g < gos.n; g++) {
             const char *s = cells[k * gos.n + g];
             const char *txt = s ? status_cell(s) : "-";
-            if (color && bad(s)) sb_addf(&b, " \033[1;31m%6s\033[0m", txt);
-            else sb_addf(&b, " %6s", txt);
+            if (color && bad(s)) sb_addf(&b, " \033[1;31m%*s\033[0m", cw, txt);
+            else sb_addf(&b, " %*s", cw, txt);
         }
         sb_add(&b, "\n");
     }

@@ -94,6 +94,10 @@ char **toolchain_env(const toolchain *tc, const char *gocache, const char *gopat
     sl_add(&e, "LC_ALL=C");
     if (gocache) sl_add_owned(&e, xasprintf("GOCACHE=%s", gocache));
     if (gopath) sl_add_owned(&e, xasprintf("GOPATH=%s", gopath));
+    if (tc->foreign) {
+        sl_add_owned(&e, xasprintf("GOARCH=%s", tc->goarch));
+        sl_add_owned(&e, xasprintf("CC=%s", tc->cc));
+    }
     const char *tmp = getenv("TMPDIR");
     if (tmp) sl_add_owned(&e, xasprintf("TMPDIR=%s", tmp));
     /* Later entries override earlier ones with the same name. */
@@ -216,7 +220,7 @@ void toolchain_set_free(toolchain_set *set)
     for (size_t i = 0; i < set->n; i++) {
         toolchain *t = &set->v[i];
         free(t->path); free(t->version); free(t->goroot); free(t->goos);
-        free(t->goarch); free(t->cc); free(t->error);
+        free(t->goarch); free(t->cc); free(t->error); free(t->emulator);
     }
     free(set->v);
     set->v = NULL;

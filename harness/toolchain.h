@@ -11,6 +11,8 @@ typedef struct {
     char *goroot, *goos, *goarch, *cc;
     bool cgo_enabled;
     char *error;     /* non-NULL: the toolchain is broken; why */
+    bool foreign;    /* cross-building for a non-native GOARCH (cc is the cross compiler) */
+    char *emulator;  /* foreign: prefix that runs its binaries, e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu" */
 } toolchain;
 
 typedef struct { toolchain *v; size_t n; } toolchain_set;

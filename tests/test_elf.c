@@ -52,7 +52,7 @@ static char *put(const char *dir, const char *name, const char *text)
 static json_t *facts_ok(const char *path, const strlist *want)
 {
     char *err = NULL;
-    json_t *f = elf_facts(path, want, &err);
+    json_t *f = elf_facts(path, want, 0, &err);
     ck_assert_msg(f != NULL, "elf_facts(%s): %s", path, err ? err : "?");
     return f;
 }
@@ -138,6 +138,16 @@ START_TEST(lazy_and_now_relro)
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(sw, "missing"), 0)), "NotThere");
     ck_assert_ptr_nonnull(find_sym(json_object_get(sw, "other"), "lowerExported"));
     ck_assert(elf_condition_find("missing-exports")->holds(fw));
+    /* Counting only gives the same counts and missing list, without lists. */
+    char *cerr = NULL;
+    json_t *fc = elf_facts(lazy, &want, ELF_COUNTS_ONLY, &cerr);
+    ck_assert_ptr_nonnull(fc);
+    json_t *sc = json_object_get(fc, "symbols");
+    ck_assert(json_equal(json_object_get(sc, "counts"), json_object_get(sw, "counts")));
+    ck_assert(json_equal(json_object_get(sc, "missing"), json_object_get(sw, "missing")));
+    ck_assert_int_eq(json_array_size(json_object_get(sc, "exports")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(sc, "counts"), "exports")), 1);
+    json_decref(fc);
     sl_free(&want);
 
     json_decref(fl);
@@ -268,7 +278,7 @@ START_TEST(truncated_input_is_an_error)
     for (size_t i = 0; i < GC_ARRAY_LEN(lens); i++) {
         ck_assert_int_eq(write_file_atomic(cut, data, lens[i]), 0);
         char *err = NULL;
-        json_t *f = elf_facts(cut, NULL, &err);
+        json_t *f = elf_facts(cut, NULL, 0, &err);
         ck_assert_msg(f == NULL, "a copy truncated to %zu of %zu bytes was accepted", lens[i], len);
         ck_assert_ptr_nonnull(err);
         ck_assert_msg(str_prefix(err, cut), "error does not name the file: %s", err);
@@ -277,10 +287,10 @@ START_TEST(truncated_input_is_an_error)
     }
     char *err = NULL;
     char *missing = path_join(d, "missing.so");
-    ck_assert_ptr_null(elf_facts(missing, NULL, &err));
+    ck_assert_ptr_null(elf_facts(missing, NULL, 0, &err));
     ck_assert_ptr_nonnull(strstr(err, "No such file"));
     free(err);
-    ck_assert_ptr_null(elf_facts(d, NULL, &err));
+    ck_assert_ptr_null(elf_facts(d, NULL, 0, &err));
     ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
     free(err);
     free(missing);
@@ -320,7 +330,7 @@ START_TEST(corrupt_input_never_crashes)
         else put_u16(copy + damage[i].off, (uint16_t)damage[i].val);
         ck_assert_int_eq(write_file_atomic(bad, copy, len), 0);
         char *err = NULL;
-        json_t *f = elf_facts(bad, NULL, &err);
+        json_t *f = elf_facts(bad, NULL, 0, &err);
         ck_assert_msg(f == NULL, "header damage %zu was accepted", i);
         ck_assert_ptr_nonnull(strstr(err, "corrupt"));
         free(err);
@@ -330,7 +340,7 @@ START_TEST(corrupt_input_never_crashes)
     memcpy(copy, "\x7f" "ELG", 4);
     ck_assert_int_eq(write_file_atomic(bad, copy, len), 0);
     char *err = NULL;
-    ck_assert_ptr_null(elf_facts(bad, NULL, &err));
+    ck_assert_ptr_null(elf_facts(bad, NULL, 0, &err));
     ck_assert_ptr_nonnull(strstr(err, "not an ELF"));
     free(err);
     /* Random damage: 16 bytes each round, 300 rounds, fixed seed. */
@@ -341,7 +351,7 @@ START_TEST(corrupt_input_never_crashes)
         for (int k = 0; k < 16; k++) copy[(size_t)rand_r(&seed) % len] = (char)rand_r(&seed);
         ck_assert_int_eq(write_file_atomic(bad, copy, len), 0);
         err = NULL;
-        json_t *f = elf_facts(bad, NULL, &err);
+        json_t *f = elf_facts(bad, NULL, 0, &err);
         if (f) {
             answers++;
             char *s = json_dumps(f, 0);

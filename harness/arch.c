@@ -1,0 +1,102 @@
+#define _GNU_SOURCE
+#include "arch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const arch_info ARCHES[] = {
+    { "amd64", "x86_64-linux-gnu", "qemu-x86_64" },
+    { "arm64", "aarch64-linux-gnu", "qemu-aarch64" },
+    { "386", "i686-linux-gnu", "qemu-i386" },
+    { "riscv64", "riscv64-linux-gnu", "qemu-riscv64" },
+    { "ppc64le", "powerpc64le-linux-gnu", "qemu-ppc64le" },
+    { "s390x", "s390x-linux-gnu", "qemu-s390x" },
+};
+
+const arch_info *arch_lookup(const char *goarch)
+{
+    for (size_t i = 0; i < GC_ARRAY_LEN(ARCHES); i++)
+        if (!strcmp(ARCHES[i].goarch, goarch)) return &ARCHES[i];
+    return NULL;
+}
+
+const char *arch_known_list(void) { return "amd64,arm64,386,riscv64,ppc64le,s390x"; }
+
+static char *which(const char *prog)
+{
+    const char *path = getenv("PATH");
+    strlist dirs = { 0 };
+    sl_split(&dirs, path ? path : "/usr/bin:/bin", ":");
+    char *found = NULL;
+    for (size_t i = 0; i < dirs.n && !found; i++) {
+        char *p = path_join(dirs.v[i], prog);
+        if (is_executable(p)) found = p;
+        else free(p);
+    }
+    sl_free(&dirs);
+    return found;
+}
+
+static int cmp_tc(const void *a, const void *b)
+{
+    const toolchain *x = a, *y = b;
+    if (!x->version || !y->version) return (x->version == NULL) - (y->version == NULL);
+    int c = go_version_cmp(x->version, y->version);
+    if (c) return c;
+    return strcmp(x->goarch ? x->goarch : "", y->goarch ? y->goarch : "");
+}
+
+int arch_expand(toolchain_set *set, const char *spec, char **err)
+{
+    *err = NULL;
+    if (!spec || !*spec || !strcmp(spec, "native")) return 0;
+    bool all = !strcmp(spec, "all");
+    strlist want = { 0 };
+    sl_split(&want, all ? arch_known_list() : spec, ",");
+    for (size_t i = 0; i < want.n; i++) {
+        if (!arch_lookup(want.v[i])) {
+            *err = xasprintf("unknown architecture '%s' (known: %s, all, native)", want.v[i], arch_known_list());
+            sl_free(&want);
+            return -1;
+        }
+    }
+    size_t native_n = set->n;
+    for (size_t w = 0; w < want.n; w++) {
+        const arch_info *a = arch_lookup(want.v[w]);
+        char *cc_name = xasprintf("%s-gcc", a->triplet);
+        char *cc = which(cc_name), *emu = which(a->qemu);
+        char *sysroot = xasprintf("/usr/%s", a->triplet);
+        bool added = false, native_here = false;
+        for (size_t i = 0; i < native_n; i++) {
+            toolchain *t = &set->v[i];
+            if (t->error || t->foreign) continue;
+            if (!strcmp(t->goarch, a->goarch)) { native_here = true; continue; }
+            if (!cc || !emu || !file_exists(sysroot)) continue;
+            set->v = xrealloc(set->v, (set->n + 1) * sizeof *set->v);
+            t = &set->v[i]; /* the array may have moved */
+            toolchain *d = &set->v[set->n++];
+            memset(d, 0, sizeof *d);
+            d->path = xstrdup(t->path);
+            d->version = xstrdup(t->version);
+            d->goroot = t->goroot ? xstrdup(t->goroot) : NULL;
+            d->goos = xstrdup(t->goos);
+            d->goarch = xstrdup(a->goarch);
+            d->cc = xstrdup(cc);
+            d->cgo_enabled = true;
+            d->foreign = true;
+            d->emulator = xasprintf("%s -L %s", emu, sysroot);
+            added = true;
+        }
+        if (!added && !native_here && !all)
+            gc_warn("%s skipped: %s%s%s (scripts/setup --cross installs them)", a->goarch,
+                    cc ? "" : cc_name, !cc && !emu ? " and " : "", emu ? (file_exists(sysroot) ? "no usable toolchain" : sysroot) : a->qemu);
+        free(cc_name);
+        free(cc);
+        free(emu);
+        free(sysroot);
+    }
+    sl_free(&want);
+    qsort(set->v, set->n, sizeof *set->v, cmp_tc);
+    return 0;
+}
