@@ -172,6 +172,7 @@ def main():
         if any(c in "FD" for c in [ret] + args):
             unsupported.append("%s: ctypes has no complex type" % name)
             continue
+        p.fact("abi_last_shape", name)  # a record of a crash names the shape
         rng = Rng()
         h = 0xcbf29ce484222325 ^ seed
         for ch in name.encode():

@@ -39,6 +39,7 @@ void probe_main(int argc, char **argv)
     }
     for (const struct abi_direct *d = abi_direct; d->name; d++) {
         if (strcmp(d->group, group) != 0) continue;
+        shape_started(d->name);
         abi_rng_seed(&run.rng, shape_seed(gc_seed(), d->name));
         int bad = -1;
         for (int it = 0; it < iters && bad < 0; it++) {

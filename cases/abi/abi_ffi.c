@@ -188,6 +188,7 @@ void probe_main(int argc, char **argv)
     }
     for (int i = 0; i < n; i++) {
         if (strcmp(shapes[i].group, group) != 0) continue;
+        shape_started(shapes[i].name);
         const char *why = run_shape(&shapes[i], iters, &rep);
         if (why) report_unsupported(&rep, shapes[i].name, why);
     }

@@ -183,7 +183,7 @@ static void report_fail(abi_report *rep, const char *name, int iter, const char 
     if (!rep->first[0]) snprintf(rep->first, sizeof rep->first, "%s", item);
 }
 
-static void report_unsupported(abi_report *rep, const char *name, const char *why)
+__attribute__((unused)) static void report_unsupported(abi_report *rep, const char *name, const char *why)
 {
     char item[300];
     rep->total++;
@@ -191,6 +191,10 @@ static void report_unsupported(abi_report *rep, const char *name, const char *wh
     snprintf(item, sizeof item, "%s: %s", name, why);
     list_add(rep->unsupported, sizeof rep->unsupported, item);
 }
+
+/* Names the shape about to run, so a record of a process that died in a
+ * call still says which shape killed it. */
+static void shape_started(const char *name) { gc_fact("abi_last_shape", "\"%s\"", name); }
 
 static int env_int(const char *name, int dflt)
 {

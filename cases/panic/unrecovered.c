@@ -10,9 +10,12 @@
 
 static const char *const KINDS[] = { "string", "error", "custom", "nil", "index", "divide" };
 
+/* Runs only if the process ends through libc's exit(): then the exit
+ * status becomes 97, which no case allows. */
 static void at_exit(void)
 {
     gc_fact("atexit_ran", "true");
+    _exit(97);
 }
 
 void probe_main(int argc, char **argv)
