@@ -209,9 +209,10 @@ static const char DIFF_HELP[] =
     "Compare two matrix documents and list what changed: cells whose status\n"
     "changed (regressions first), new and removed cells, and changed evidence\n"
     "(exported symbol lists, ELF flags, header declarations and other probe\n"
-    "facts; time_to_death_ms only beyond the tolerance). Build paths, resource\n"
-    "use and timings are not compared, and the Go version string itself is\n"
-    "ignored inside facts.\n\n"
+    "facts; time_to_death_ms only beyond the tolerance) of cells that ran on\n"
+    "both sides. Build paths, resource use, timings, rates and iteration\n"
+    "counts are not compared, and the Go version string itself is ignored\n"
+    "inside facts.\n\n"
     "When both documents hold the same releases, cells are matched by release,\n"
     "goarch, build mode, host and case. When each holds one (different)\n"
     "release, or --from and --to pick one release of each, cells are matched\n"
@@ -225,8 +226,8 @@ static const char DIFF_HELP[] =
     "  -o, --out=FILE        write the report there (atomically) instead of stdout\n"
     "      --from=GO         the release of OLD to compare (1.22, go1.22, go1.22.12)\n"
     "      --to=GO           the release of NEW to compare\n"
-    "      --ttd-tolerance=MS  time_to_death_ms changes smaller than MS, or than half\n"
-    "                        the old value, are noise (default 50)\n"
+    "      --ttd-tolerance=MS  time_to_death_ms changes smaller than MS, or than the\n"
+    "                        old value itself, are noise (default 250)\n"
     "  -h, --help            show this help\n\n"
     "Exit status: 0 no regression, 1 at least one regression, 2 usage error or\n"
     "unreadable input.\n";
@@ -291,7 +292,7 @@ int cmd_diff(int argc, char **argv)
         { "ttd-tolerance", required_argument, NULL, 'D' }, { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    diff_cli o = { .format = "md", .d = { .ttd_abs_ms = 50, .ttd_rel = 0.5 } };
+    diff_cli o = { .format = "md", .d = { .ttd_abs_ms = 250, .ttd_rel = 1.0 } };
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
@@ -341,7 +342,7 @@ static const char UPGRADE_HELP[] =
     "      --to=GO           the release to move to\n"
     "  -f, --format=FMT      md (default), json or junit\n"
     "      --diff-out=FILE   write the comparison there instead of stdout\n"
-    "      --ttd-tolerance=MS  as for `gocompat diff` (default 50)\n"
+    "      --ttd-tolerance=MS  as for `gocompat diff` (default 250)\n"
     "  -o, --out=FILE        the matrix document of the run\n"
     "  -j, --jobs=N          run N builds or probes at once\n"
     "      --expectations=FILE, --no-expectations  as for `gocompat matrix`\n"
@@ -351,7 +352,7 @@ static const char UPGRADE_HELP[] =
 
 int cmd_upgrade(int argc, char **argv)
 {
-    diff_cli o = { .format = "md", .d = { .ttd_abs_ms = 50, .ttd_rel = 0.5 } };
+    diff_cli o = { .format = "md", .d = { .ttd_abs_ms = 250, .ttd_rel = 1.0 } };
     /* Take this command's own options out; the rest are the matrix's. */
     char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;

@@ -2,6 +2,7 @@
 #include "diff.h"
 #include "record.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,19 @@ static bool volatile_key(const char *k)
     return false;
 }
 
+/* Measurements (timings, rates, auto-scaled iteration counts, memory):
+ * they move from run to run, so they are not compared. */
 static bool timing_key(const char *k)
 {
-    return str_suffix(k, "_ms") || str_suffix(k, "_ns") || str_suffix(k, "_us") || str_suffix(k, "_s") ||
-           strstr(k, "duration") != NULL;
+    static const char *const parts[] = { "_ns", "_ms", "_us", "_per_", "duration", "batch", "iterations", "elapsed",
+                                         "rss", "ticks", "threads", "vmsize", "_kb" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(parts); i++)
+        if (strstr(k, parts[i])) return true;
+    static const char *const units[] = { "ms", "ns", "us", "s", "seconds", "time" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(units); i++)
+        if (!strcmp(k, units[i])) return true;
+    /* thread and process ids differ from run to run */
+    return str_suffix(k, "_s") || str_suffix(k, "tid") || str_suffix(k, "pid");
 }
 
 /* A string with the record's own Go version replaced, so "go1.22.12" and
@@ -45,7 +55,17 @@ static char *norm(const char *s, const char *go)
         p = q + n;
     }
     sb_add(&b, p);
-    return sb_take(&b);
+    /* Build folders carry a hash of the build: 16 hex digits. */
+    char *t = sb_take(&b);
+    for (char *q = t; *q; q++) {
+        size_t n = strspn(q, "0123456789abcdef");
+        if (n == 16 && (q == t || !isxdigit((unsigned char)q[-1]))) {
+            memset(q, '#', 16);
+            q += 15;
+        } else if (n > 1)
+            q += n - 1;
+    }
+    return t;
 }
 
 static bool all_strings(json_t *a)
@@ -103,7 +123,7 @@ static void ev_compare(evctx *c, const char *prefix, json_t *a, json_t *b)
             } else if (!strcmp(k, "time_to_death_ms") && json_is_number(o) && json_is_number(n)) {
                 double x = json_number_value(o), y = json_number_value(n);
                 if (fabs(y - x) > c->o->ttd_abs_ms && fabs(y - x) > c->o->ttd_rel * fabs(x)) ev_change(c, key, o, n);
-            } else if (timing_key(k) && json_is_number(o) && json_is_number(n)) {
+            } else if (timing_key(k) && (json_is_number(o) || json_is_array(o)) && (json_is_number(n) || json_is_array(n))) {
                 /* measurements: noise, not a change */
             } else if (json_is_string(o) && json_is_string(n)) {
                 const char *x = json_string_value(o), *y = json_string_value(n);
@@ -242,11 +262,15 @@ json_t *matrix_diff(const rmodel *A, const rmodel *B, const diff_opts *o, char *
         free(k);
         const rrec *a = &A->v[json_integer_value(ai)];
         json_t *evc = json_array();
-        evctx ec = { a->go, b->go, o, evc };
-        json_t *ea = evidence_of(a), *eb = evidence_of(b);
-        ev_compare(&ec, "", ea, eb);
-        json_decref(ea);
-        json_decref(eb);
+        /* Evidence is compared when both probes ran to a verdict; a cell
+         * that is skipped on one side has nothing to compare. */
+        if (status_met(a->status) >= 0 && status_met(b->status) >= 0) {
+            evctx ec = { a->go, b->go, o, evc };
+            json_t *ea = evidence_of(a), *eb = evidence_of(b);
+            ev_compare(&ec, "", ea, eb);
+            json_decref(ea);
+            json_decref(eb);
+        }
         if (strcmp(a->status, b->status)) {
             int ma = status_met(a->status), mb = status_met(b->status);
             bool reg = ma == 1 && (mb == 0 || !strcmp(b->status, "error"));
