@@ -2,7 +2,8 @@
  * (CallThrough) -> C++ throw. Go frames carry no unwind tables for the C++
  * runtime and cgo promises nothing here, so this is an observation: the
  * facts say how far the exception got. The C++ part is compiled at run time
- * with $GOCOMPAT_CXX (default g++). */
+ * with $GOCOMPAT_CXX, else the C++ driver beside $GOCOMPAT_CC (…gcc ->
+ * …g++, …clang -> …clang++), else g++. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>
@@ -29,7 +30,16 @@ static void via_go(void *arg)
 void probe_main(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    const char *cxx = getenv("GOCOMPAT_CXX") ? getenv("GOCOMPAT_CXX") : "g++";
+    char cxx[256] = "g++";
+    const char *cc = getenv("GOCOMPAT_CC");
+    size_t n = cc ? strlen(cc) : 0;
+    if (getenv("GOCOMPAT_CXX"))
+        snprintf(cxx, sizeof cxx, "%s", getenv("GOCOMPAT_CXX"));
+    else if (n >= 3 && n < 200 && strcmp(cc + n - 3, "gcc") == 0)
+        snprintf(cxx, sizeof cxx, "%.*sg++", (int)(n - 3), cc);
+    else if (n >= 5 && n < 200 && strcmp(cc + n - 5, "clang") == 0)
+        snprintf(cxx, sizeof cxx, "%s++", cc);
+    gc_fact("cxx", "\"%s\"", cxx);
     char dir[] = "/tmp/gocompat-cxx-XXXXXX";
     if (!mkdtemp(dir)) {
         gc_fail("mkdtemp failed");
