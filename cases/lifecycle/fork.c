@@ -141,9 +141,10 @@ void probe_main(int argc, char **argv)
         run_children(c + 2, 1);
         atomic_store(&stop_busy, 1);
         for (int i = 0; i < BUSY_THREADS; i++) pthread_join(t[i], NULL);
-        /* The runtime's other threads (and the Ps they held) do not exist in
-         * the child: anything that needs them never completes. */
-        for (int i = 0; i < 3; i++)
+        /* The runtime's other threads do not exist in the child: goroutines
+         * and GC never complete. A fork while threads are in Go depends on
+         * who held a P at that instant (seen both ways): evidence only. */
+        for (int i = 0; i < 2; i++)
             if (!strcmp(c[i].how, "ok")) { gc_fail("%s: the child completed", c[i].name); return; }
     }
     GC_EXPECT(GO_FN(Mix)(0) == 0xe220a8397b1dcdafULL); /* the parent is unharmed */

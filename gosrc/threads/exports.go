@@ -31,6 +31,15 @@ func Tid() C.long { return C.long(syscall.Gettid()) }
 //export InitNanos
 func InitNanos() C.longlong { return C.longlong(initNanos) }
 
+// initTid is the kernel thread that ran package init.
+var initTid = syscall.Gettid()
+
+// InitTid is the thread package init ran on: for a library, not the thread
+// that ran the loader's constructors.
+//
+//export InitTid
+func InitTid() C.long { return C.long(initTid) }
+
 // MaxProcs reports runtime.GOMAXPROCS(0).
 //
 //export MaxProcs
