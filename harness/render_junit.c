@@ -49,7 +49,7 @@ void render_junit(const rmodel *m, FILE *f)
         double ms = 0;
         const char *goos = "", *goarch = "";
         for (size_t i = 0; i < m->n; i++)
-            if (!strcmp(m->v[i].go, go)) {
+            if (m->v[i].gi == g) {
                 ms += m->v[i].duration_ms;
                 goos = m->v[i].goos;
                 goarch = m->v[i].goarch;
@@ -67,7 +67,7 @@ void render_junit(const rmodel *m, FILE *f)
         fputs("/></properties>\n", f);
         for (size_t i = 0; i < m->n; i++) {
             const rrec *r = &m->v[i];
-            if (strcmp(r->go, go)) continue;
+            if (r->gi != g) continue;
             char *name = xasprintf("%s [%s]", r->host, r->buildmode);
             char *cls = xasprintf("%s.%s", go, r->kase);
             for (char *p = cls; *p; p++)

@@ -65,6 +65,7 @@ void render_md(const rmodel *m, FILE *f)
     size_t nrows = 0;
     json_t *rix = json_object();
     strlist areas = { 0 };
+    size_t *rowof = xmalloc((m->n ? m->n : 1) * sizeof *rowof);
     for (size_t i = 0; i < m->n; i++) {
         const rrec *r = &m->v[i];
         char *key = xasprintf("%s\x1f%s", r->kase, r->host);
@@ -79,18 +80,18 @@ void render_md(const rmodel *m, FILE *f)
         } else
             at = (size_t)json_integer_value(ri);
         free(key);
+        rowof[i] = at;
         if (index_of(&rows[at].modes, r->buildmode) == rows[at].modes.n) sl_add(&rows[at].modes, r->buildmode);
     }
     for (size_t k = 0; k < nrows; k++) rows[k].cell = xcalloc(rows[k].modes.n * (ngo ? ngo : 1), sizeof(size_t));
     for (size_t i = 0; i < m->n; i++) {
         const rrec *r = &m->v[i];
-        char *key = xasprintf("%s\x1f%s", r->kase, r->host);
-        mrow *row = &rows[json_integer_value(json_object_get(rix, key))];
-        free(key);
-        size_t md = index_of(&row->modes, r->buildmode), g = index_of(&m->gos, r->go);
+        mrow *row = &rows[rowof[i]];
+        size_t md = index_of(&row->modes, r->buildmode), g = r->gi;
         row->cell[md * ngo + g] = i + 1;
     }
     json_decref(rix);
+    free(rowof);
     if (areas.n > 1) qsort(areas.v, areas.n, sizeof *areas.v, cmp_str);
 
     for (size_t a = 0; a < areas.n; a++) {
