@@ -255,16 +255,12 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
         gc_warn("%zu cells (%zu to run), %zu fixture builds, %d jobs", all.n, rp.todo.n, bp.n, o->jobs);
     if (bp.n) pool_run(bp.n, o->jobs, build_task, build_done, &bp, &gc_interrupted);
     double t_build = now_ms() - t0;
+    int rc = GC_EXIT_OK;
+    json_t *got = NULL;
     if (o->build_only) {
         if (!o->quiet) gc_warn("%zu builds: %zu ok, %zu failed or unsupported; %.1f s", bp.n, bp.ok, bp.failed, t_build / 1000);
-        int brc = gc_interrupted ? GC_EXIT_INTERRUPTED : bp.hard_fail ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
-        json_decref(prior);
-        json_decref(have);
-        free(bp.builds);
-        free(rp.todo.v);
-        free(all.v);
-        free(jpath);
-        return brc;
+        rc = gc_interrupted ? GC_EXIT_INTERRUPTED : bp.hard_fail ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
+        goto done;
     }
 
     if (!o->resume && file_exists(jpath)) move_aside(jpath);
@@ -279,8 +275,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
     journal_close(&j);
     double t_total = now_ms() - t0;
 
-    int rc = GC_EXIT_OK;
-    json_t *got = json_array();
+    got = json_array();
     strlist errs = { 0 };
     if (journal_load(jpath, got, &errs) < 0) gc_die(GC_EXIT_USAGE, "cannot read back %s: %s", jpath, strerror(errno));
     for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
@@ -343,6 +338,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
         json_decref(records);
         json_decref(bykey);
     }
+done:
     json_decref(got);
     json_decref(prior);
     json_decref(have);

@@ -30,22 +30,6 @@ struct rt {
 
 static char scratch[] = "/tmp/gocompat-runtimes-XXXXXX";
 
-static int copy_file(const char *from, const char *to)
-{
-    int in = open(from, O_RDONLY | O_CLOEXEC), out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-    struct stat st;
-    int rc = -1;
-    if (in >= 0 && out >= 0 && fstat(in, &st) == 0) {
-        off_t off = 0;
-        rc = 0;
-        while (off < st.st_size)
-            if (sendfile(out, in, &off, (size_t)(st.st_size - off)) <= 0) { rc = -1; break; }
-    }
-    if (in >= 0) close(in);
-    if (out >= 0 && close(out) != 0) rc = -1;
-    return rc;
-}
-
 static void remove_scratch(void)
 {
     char cmd[128];
@@ -119,7 +103,7 @@ static int load_copy(struct rt *r, const char *src, int i)
 {
     char path[sizeof scratch + 32];
     snprintf(path, sizeof path, "%s/librt%02d.so", scratch, i);
-    if (copy_file(src, path) < 0) { gc_fail("cannot copy %s", src); return -1; }
+    if (gc_copy_file(src, path) < 0) { gc_fail("cannot copy %s", src); return -1; }
     gc_mark("dlopen_copy");
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) { gc_fail("dlopen of runtime %d: %s", i, dlerror()); return -1; }

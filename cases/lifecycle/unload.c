@@ -14,22 +14,6 @@
 
 enum { ROUNDS = 100 };
 
-static int copy_file(const char *from, const char *to)
-{
-    int in = open(from, O_RDONLY | O_CLOEXEC), out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-    struct stat st;
-    int rc = -1;
-    if (in >= 0 && out >= 0 && fstat(in, &st) == 0) {
-        off_t off = 0;
-        rc = 0;
-        while (off < st.st_size)
-            if (sendfile(out, in, &off, (size_t)(st.st_size - off)) <= 0) { rc = -1; break; }
-    }
-    if (in >= 0) close(in);
-    if (out >= 0 && close(out) != 0) rc = -1;
-    return rc;
-}
-
 static long status_field(const char *name)
 {
     FILE *f = fopen("/proc/self/status", "r");
@@ -62,7 +46,7 @@ void probe_main(int argc, char **argv)
     if (!mkdtemp(dir)) { gc_fail("mkdtemp failed"); return; }
     char lib[sizeof dir + 32];
     snprintf(lib, sizeof lib, "%s/libunload.so", dir);
-    if (copy_file(art, lib) < 0) { gc_fail("cannot copy %s to %s", art, lib); rmdir(dir); return; }
+    if (gc_copy_file(art, lib) < 0) { gc_fail("cannot copy %s to %s", art, lib); rmdir(dir); return; }
 
     int close_failures = 0, still_mapped = 0, wrong = 0, same_handle = 0;
     long vm1 = 0, thr1 = 0, vm_end = 0, thr_end = 0, rss1 = 0, rss_end = 0;

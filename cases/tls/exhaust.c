@@ -30,28 +30,12 @@ static void remove_scratch(void)
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", scratch);
 }
 
-static int copy_file(const char *from, const char *to)
-{
-    int in = open(from, O_RDONLY | O_CLOEXEC), out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-    struct stat st;
-    int rc = -1;
-    if (in >= 0 && out >= 0 && fstat(in, &st) == 0) {
-        off_t off = 0;
-        rc = 0;
-        while (off < st.st_size)
-            if (sendfile(out, in, &off, (size_t)(st.st_size - off)) <= 0) { rc = -1; break; }
-    }
-    if (in >= 0) close(in);
-    if (out >= 0 && close(out) != 0) rc = -1;
-    return rc;
-}
-
 /* dlopen a fresh copy of src; NULL with the error in err on failure. */
 static void *load_copy(const char *src, const char *name, char *err, size_t errsz)
 {
     char path[sizeof scratch + 64];
     snprintf(path, sizeof path, "%s/%s", scratch, name);
-    if (copy_file(src, path) < 0) { snprintf(err, errsz, "cannot copy %s", src); return NULL; }
+    if (gc_copy_file(src, path) < 0) { snprintf(err, errsz, "cannot copy %s", src); return NULL; }
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) snprintf(err, errsz, "%s", dlerror());
     return h;

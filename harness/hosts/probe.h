@@ -32,6 +32,9 @@ const char *gc_library(void);
 /* dlsym in the loaded library (c-dlopen) or the whole process. */
 void *gc_sym(const char *name);
 uint64_t gc_seed(void);
+/* Copy a file (mode 0755), e.g. a library to load under another name.
+ * 0, or -1 with errno. */
+int gc_copy_file(const char *from, const char *to);
 
 #define gc_fail(...) gc_fail_at(__FILE__, __LINE__, __VA_ARGS__)
 /* Fails (once, with file:line and the observed values) unless a == b. */
