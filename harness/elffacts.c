@@ -48,10 +48,33 @@ static const char *libelf_msg(void)
 }
 
 /* A string from a string table section, or NULL if the index is outside it. */
+/* Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
+static bool utf8_valid(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s++, n, min;
+        if (c < 0x80) continue;
+        if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; c &= 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; c &= 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; c &= 0x07; }
+        else return false;
+        for (unsigned i = 0; i < n; i++, s++) {
+            if ((*s & 0xC0) != 0x80) return false;
+            c = (c << 6) | (*s & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
+    }
+    return true;
+}
+
+/* A name from a string table, or NULL when the offset is out of range or
+ * the bytes are not UTF-8: both mean a corrupt file, and a non-UTF-8 name
+ * could not be put into a JSON document anyway. */
 static const char *strtab(reader *r, size_t sect, size_t off)
 {
     if (!sect) return NULL;
-    return elf_strptr(r->e, sect, off);
+    const char *s = elf_strptr(r->e, sect, off);
+    return s && utf8_valid((const unsigned char *)s) ? s : NULL;
 }
 
 static bool range_ok(const reader *r, uint64_t off, uint64_t len)

@@ -302,6 +302,36 @@ START_TEST(truncated_input_is_an_error)
 }
 END_TEST
 
+/* A needed library's name that is not UTF-8 must be refused as corruption:
+ * such a string once made json_pack free an array the reader then used. */
+START_TEST(non_utf8_names_are_corruption)
+{
+    char *d = unit_tmpdir();
+    free(put(d, "lib.c", LIB_SRC));
+    cc(d, (const char *const[]){ "-shared", "-fPIC", "-o", "lib.so", "lib.c", NULL });
+    char *lib = path_join(d, "lib.so");
+    size_t len = 0;
+    char *data = read_file(lib, &len);
+    ck_assert_ptr_nonnull(data);
+    size_t hits = 0;
+    for (size_t i = 0; i + 9 <= len; i++)
+        if (!memcmp(data + i, "libc.so.6", 9)) { data[i] = (char)0xFF; hits++; }
+    ck_assert_uint_gt(hits, 0);
+    char *bad = path_join(d, "bad.so");
+    ck_assert_int_eq(write_file_atomic(bad, data, len), 0);
+    char *err = NULL;
+    json_t *f = elf_facts(bad, NULL, 0, &err);
+    ck_assert_msg(f == NULL && err && strstr(err, "corrupt"), "accepted or unclear: %s", err ? err : "(facts returned)");
+    json_decref(f);
+    free(err);
+    free(bad);
+    free(data);
+    free(lib);
+    rm_rf(d);
+    free(d);
+}
+END_TEST
+
 static void put_u64(char *p, uint64_t v) { memcpy(p, &v, 8); }
 static void put_u16(char *p, uint16_t v) { memcpy(p, &v, 2); }
 
@@ -434,6 +464,7 @@ Suite *suite_elf(void)
     tcase_add_test(t, archives_list_members_and_globals);
     tcase_add_test(t, truncated_input_is_an_error);
     tcase_add_test(t, corrupt_input_never_crashes);
+    tcase_add_test(t, non_utf8_names_are_corruption);
     tcase_add_test(t, header_declarations);
     tcase_add_test(t, go_internal_names);
     suite_add_tcase(s, t);
