@@ -48,6 +48,7 @@ int cmd_matrix(int argc, char **argv)
     free(ex);
     case_set_free(&cases);
     toolchain_set_free(&tcs);
+    common_free(&o);
     return rc;
 }
 
@@ -89,6 +90,7 @@ int cmd_toolchains(int argc, char **argv)
     }
     for (size_t i = 0; i < tcs.n; i++) usable += !tcs.v[i].error;
     toolchain_set_free(&tcs);
+    common_free(&o);
     return usable ? GC_EXIT_OK : GC_EXIT_USAGE;
 }
 
@@ -116,6 +118,7 @@ int cmd_build(int argc, char **argv)
     int rc = matrix_run(&o.m, &tcs, &cases);
     case_set_free(&cases);
     toolchain_set_free(&tcs);
+    common_free(&o);
     return rc;
 }
 
@@ -140,6 +143,7 @@ int cmd_list(int argc, char **argv)
         putchar('\n');
     }
     case_set_free(&cases);
+    common_free(&o);
     return GC_EXIT_OK;
 }
 
@@ -157,5 +161,6 @@ int cmd_check_cases(int argc, char **argv)
     common_cases(&o, &cases);
     printf("%zu case descriptors parse\n", cases.n);
     case_set_free(&cases);
+    common_free(&o);
     return GC_EXIT_OK;
 }

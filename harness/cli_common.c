@@ -116,7 +116,8 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
     if (!o->cachedir) o->cachedir = getenv("GOCOMPAT_CACHE");
     if (!o->cachedir || !*o->cachedir) {
         const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-        o->cachedir = xdg && *xdg ? xasprintf("%s/gocompat", xdg) : xasprintf("%s/.cache/gocompat", home ? home : "/tmp");
+        o->owned_cachedir = xdg && *xdg ? xasprintf("%s/gocompat", xdg) : xasprintf("%s/.cache/gocompat", home ? home : "/tmp");
+        o->cachedir = o->owned_cachedir;
     }
     if (mkdir_p(o->cachedir, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create cache %s: %s", o->cachedir, strerror(errno));
     o->m.rc.b.srcdir = o->srcdir;
@@ -129,6 +130,18 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
     extern volatile sig_atomic_t gc_interrupted;
     o->m.rc.b.interrupted = &gc_interrupted;
     return optind;
+}
+
+void common_free(common_opts *o)
+{
+    sl_free(&o->go);
+    sl_free(&o->toolchains);
+    sl_free(&o->m.areas);
+    sl_free(&o->m.cases);
+    sl_free(&o->m.hosts);
+    sl_free(&o->m.modes);
+    free(o->owned_cachedir);
+    o->owned_cachedir = NULL;
 }
 
 void common_toolchains(common_opts *o, toolchain_set *set, bool need_usable)

@@ -19,6 +19,7 @@ typedef struct {
     const char *expectations; /* --expectations FILE */
     bool no_expectations;     /* --no-expectations */
     const char *arch;    /* --arch spec */
+    char *owned_cachedir; /* the default cache path, when we made it */
 } common_opts;
 
 /* Options every command understands; see COMMON_HELP. */
@@ -42,6 +43,8 @@ typedef struct {
 /* Parse argv; `help` is printed for --help. Unknown options are a usage
  * error (exit 2). Returns optind. */
 int common_parse(int argc, char **argv, common_opts *o, const char *help);
+/* Release what common_parse allocated. */
+void common_free(common_opts *o);
 /* Discover and filter toolchains; dies (exit 2) when none is usable. */
 void common_toolchains(common_opts *o, toolchain_set *set, bool need_usable);
 /* Load the cases; dies (exit 2) listing every malformed descriptor. */
