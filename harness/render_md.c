@@ -29,8 +29,16 @@ void render_md(const rmodel *m, FILE *f)
 {
     size_t ngo = m->gos.n;
     fprintf(f, "# Compatibility matrix\n\n");
-    fprintf(f, "%zu records over %zu Go release%s", m->n, ngo, ngo == 1 ? "" : "s");
-    if (m->n) fprintf(f, " (%s/%s)", m->v[0].goos, m->v[0].goarch);
+    strlist arches = { 0 };
+    for (size_t i = 0; i < m->n; i++)
+        if (!sl_has(&arches, m->v[i].goarch)) sl_add(&arches, m->v[i].goarch);
+    if (arches.n > 1)
+        fprintf(f, "%zu records in %zu columns of Go release × architecture (`1.22/arm64` is that release cross-built for arm64 and run under qemu-user)", m->n, ngo);
+    else
+        fprintf(f, "%zu records over %zu Go release%s", m->n, ngo, ngo == 1 ? "" : "s");
+    for (size_t a = 0; a < arches.n; a++) fprintf(f, "%s%s/%s", a ? ", " : " (", m->v[0].goos, arches.v[a]);
+    if (arches.n) fputc(')', f);
+    sl_free(&arches);
     fprintf(f, ", from `%s`", m->path ? path_basename(m->path) : "matrix.json");
     if (m->generated && *m->generated) fprintf(f, " generated %s", m->generated);
     fprintf(f, ". Every cell is one record; open `index.html` for the evidence.\n\n");
@@ -98,7 +106,8 @@ void render_md(const rmodel *m, FILE *f)
         fprintf(f, "\n## %s\n\n| case | host | modes |", areas.v[a]);
         for (size_t g = 0; g < ngo; g++) {
             char *mn = go_version_minor(m->gos.v[g]);
-            fprintf(f, " %s |", mn ? mn : m->gos.v[g]);
+            const char *arch = strchr(m->gos.v[g], '/');
+            fprintf(f, " %s%s |", mn ? mn : m->gos.v[g], mn && arch ? arch : "");
             free(mn);
         }
         fprintf(f, "\n|---|---|---|");

@@ -498,7 +498,39 @@ static bool expect_char(scan *sc, char c)
     return false;
 }
 
-static int cmp_ver(const void *a, const void *b) { return go_version_cmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_ver(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int c = go_version_cmp(x, y);
+    return c ? c : strcmp(x, y); /* "go1.22.12" before "go1.22.12/arm64" */
+}
+
+/* With several architectures in one document, a release column is a
+ * (release, arch) pair: records of any arch but the most common one get the
+ * key "go1.22.12/arm64", which every view then treats as its own column,
+ * test suite, filter value and ledger column. */
+static void key_releases_by_arch(rmodel *m)
+{
+    json_t *count = json_object();
+    const char *top = NULL;
+    json_int_t best = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        json_int_t c = json_integer_value(json_object_get(count, m->v[i].goarch)) + 1;
+        json_object_set_new(count, m->v[i].goarch, json_integer(c));
+        if (c > best) { best = c; top = m->v[i].goarch; }
+    }
+    if (json_object_size(count) > 1) {
+        char *native = xstrdup(top);
+        for (size_t i = 0; i < m->n; i++) {
+            if (!strcmp(m->v[i].goarch, native)) continue;
+            char *k = xasprintf("%s/%s", m->v[i].go, m->v[i].goarch);
+            free(m->v[i].go);
+            m->v[i].go = k;
+        }
+        free(native);
+    }
+    json_decref(count);
+}
 
 static int load_records(scan *sc, rmodel *m)
 {
@@ -633,6 +665,7 @@ int rmodel_load(const char *path, rmodel *m, char **err)
     if (!have_records) { free(sc.err); sc.err = xasprintf("%s: no \"records\" array", path); rc = -1; goto out; }
     if (!m->generated) m->generated = xstrdup("");
     if (!m->toolchains) m->toolchains = json_array();
+    key_releases_by_arch(m);
     json_t *seen = json_object();
     for (size_t i = 0; i < m->n; i++)
         if (!json_object_get(seen, m->v[i].go)) {

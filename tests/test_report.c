@@ -174,6 +174,42 @@ static const ledger_claim *find_claim(const ledger *l, const char *id)
     return NULL;
 }
 
+/* Several architectures: the minority arch's records become their own
+ * release columns ("go1.22.12/arm64"), ordered right after their release. */
+START_TEST(architectures_become_release_columns)
+{
+    char *dir = unit_tmpdir();
+    json_t *recs = json_array();
+    const char *gos[] = { "go1.22.12", "go1.21.13" };
+    for (size_t g = 0; g < 2; g++)
+        for (int k = 0; k < 2; k++) {
+            json_t *r = rec(gos[g], k ? "abi/b" : "abi/a", "c-dlopen", "c-shared", "pass", "", "ok");
+            json_array_append_new(recs, r);
+        }
+    json_t *arm = rec("go1.22.12", "abi/a", "c-dlopen", "c-shared", "skip", "", "no python");
+    json_object_set_new(arm, "goarch", json_string("arm64"));
+    json_array_append_new(recs, arm);
+    char *path = path_join(dir, "m.json");
+    ck_assert_int_eq(matrix_write(path, NULL, recs, NULL), 0);
+    rmodel m;
+    char *err = NULL;
+    ck_assert_msg(rmodel_load(path, &m, &err) == 0, "%s", err);
+    ck_assert_uint_eq(m.gos.n, 3);
+    ck_assert_str_eq(m.gos.v[0], "go1.21.13");
+    ck_assert_str_eq(m.gos.v[1], "go1.22.12");
+    ck_assert_str_eq(m.gos.v[2], "go1.22.12/arm64");
+    size_t counts[6];
+    rmodel_counts(&m, "go1.22.12", counts);
+    ck_assert_uint_eq(counts[0], 2); /* the arm64 skip is not counted as amd64 */
+    ck_assert_uint_eq(counts[4], 0);
+    rmodel_free(&m);
+    json_decref(recs);
+    rm_rf(dir);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 START_TEST(ledger_verdicts_follow_the_records)
 {
     char *dir;
@@ -430,6 +466,7 @@ Suite *suite_report(void)
     Suite *s = suite_create("report");
     TCase *t = tcase_create("views");
     tcase_add_test(t, loads_and_sorts_releases_by_version);
+    tcase_add_test(t, architectures_become_release_columns);
     tcase_add_test(t, ledger_verdicts_follow_the_records);
     tcase_add_test(t, renderers_match_golden_files);
     tcase_add_test(t, outputs_escape_hostile_text);
