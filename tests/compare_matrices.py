@@ -7,15 +7,19 @@ Exit 0 when every cell has the same status, outcome, detail and evidence
 difference printed), 2 on unreadable input.
 """
 import json
+import re
 import sys
 
-# Evidence that measures the run rather than the result.
+# Evidence that measures the run rather than the result: named keys, and any
+# measured quantity, recognised by its unit (…_ms, …_ns, …_ns_per_call,
+# …_per_s) or by being a batch size chosen by timing.
 VOLATILE = {"dlopen_ms", "rusage", "time_to_death_ms", "duration_ms", "host_binary",
-            "stdout_bytes", "stderr_bytes", "build", "seed"}
+            "stdout_bytes", "stderr_bytes", "build", "seed", "batch_calls"}
+MEASURED = re.compile(r"_(ms|us|ns|ns_per_call|per_s)$")
 
 
 def normal(rec):
-    ev = {k: v for k, v in rec.get("evidence", {}).items() if k not in VOLATILE and not k.endswith("_ms")}
+    ev = {k: v for k, v in rec.get("evidence", {}).items() if k not in VOLATILE and not MEASURED.search(k)}
     detail = rec.get("detail", "").replace(" (cached)", "")
     return (rec["status"], json.dumps(rec["outcome"], sort_keys=True), detail, json.dumps(ev, sort_keys=True))
 
