@@ -264,15 +264,23 @@ END_TEST
 
 /* Truncations at many lengths: every one is a one-line error naming the
  * file, never a crash or a partial answer. */
+/* A plain shared object built in d; its bytes (and path) for damaging. */
+static char *plain_lib(const char *d, char **lib, size_t *len)
+{
+    free(put(d, "lib.c", LIB_SRC));
+    cc(d, (const char *const[]){ "-shared", "-fPIC", "-o", "lib.so", "lib.c", NULL });
+    *lib = path_join(d, "lib.so");
+    char *data = read_file(*lib, len);
+    ck_assert_ptr_nonnull(data);
+    return data;
+}
+
 START_TEST(truncated_input_is_an_error)
 {
     char *d = unit_tmpdir();
-    free(put(d, "lib.c", LIB_SRC));
-    cc(d, (const char *const[]){ "-shared", "-fPIC", "-o", "lib.so", "lib.c", NULL });
-    char *lib = path_join(d, "lib.so");
+    char *lib;
     size_t len = 0;
-    char *data = read_file(lib, &len);
-    ck_assert_ptr_nonnull(data);
+    char *data = plain_lib(d, &lib, &len);
     char *cut = path_join(d, "cut.so");
     size_t lens[] = { 0, 1, 4, 16, 52, 63, 64, 100, 500, len / 4, len / 2, len - 64, len - 1 };
     for (size_t i = 0; i < GC_ARRAY_LEN(lens); i++) {
@@ -307,12 +315,9 @@ END_TEST
 START_TEST(non_utf8_names_are_corruption)
 {
     char *d = unit_tmpdir();
-    free(put(d, "lib.c", LIB_SRC));
-    cc(d, (const char *const[]){ "-shared", "-fPIC", "-o", "lib.so", "lib.c", NULL });
-    char *lib = path_join(d, "lib.so");
+    char *lib;
     size_t len = 0;
-    char *data = read_file(lib, &len);
-    ck_assert_ptr_nonnull(data);
+    char *data = plain_lib(d, &lib, &len);
     size_t hits = 0;
     for (size_t i = 0; i + 9 <= len; i++)
         if (!memcmp(data + i, "libc.so.6", 9)) { data[i] = (char)0xFF; hits++; }
