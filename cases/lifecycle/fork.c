@@ -141,11 +141,17 @@ void probe_main(int argc, char **argv)
         run_children(c + 2, 1);
         atomic_store(&stop_busy, 1);
         for (int i = 0; i < BUSY_THREADS; i++) pthread_join(t[i], NULL);
-        /* The runtime's other threads do not exist in the child: goroutines
-         * and GC never complete. A fork while threads are in Go depends on
-         * who held a P at that instant (seen both ways): evidence only. */
-        for (int i = 0; i < 2; i++)
-            if (!strcmp(c[i].how, "ok")) { gc_fail("%s: the child completed", c[i].name); return; }
+        /* Only the forking thread exists in the child, but whether a child
+         * that needs the scheduler or a GC completes depends on what the
+         * runtime's other threads held at that instant: seen to hang in most
+         * runs and to complete in some (a new goroutine can run on the
+         * child's one M). So the results are evidence; what must hold is
+         * that every child ends cleanly or is a recorded hang, never a crash. */
+        for (int i = 0; i < 3; i++)
+            if (strcmp(c[i].how, "ok") && strcmp(c[i].how, "hang")) {
+                gc_fail("%s: the child ended with %s", c[i].name, c[i].how);
+                return;
+            }
     }
     GC_EXPECT(GO_FN(Mix)(0) == 0xe220a8397b1dcdafULL); /* the parent is unharmed */
     gc_pass();
