@@ -50,28 +50,6 @@ static char *which(const char *prog)
     return NULL;
 }
 
-/* FNV-1a over the fixture's file names and contents, in name order. */
-static unsigned long long fixture_hash(const char *dir)
-{
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    unsigned long long h = 0xcbf29ce484222325ULL;
-    for (int i = 0; i < n; i++) {
-        if (names[i]->d_name[0] != '.') {
-            char path[2048];
-            snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-            for (const char *c = names[i]->d_name; *c; c++) h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-            FILE *f = fopen(path, "rb");
-            int ch;
-            while (f && (ch = fgetc(f)) != EOF) h = (h ^ (unsigned char)ch) * 0x100000001b3ULL;
-            if (f) fclose(f);
-        }
-        free(names[i]);
-    }
-    free(names);
-    return h;
-}
-
 /* Runs the musl host on lib; fills out (first line of its output) and
  * returns the exit code, 124 on timeout, 128+N for signal N. */
 static int run_host(const char *lib, char *out, size_t outsz)
@@ -123,7 +101,7 @@ void probe_main(int argc, char **argv)
     char *slash = strrchr(kept_dir, '/');
     if (slash) *slash = 0;
     snprintf(kept_dir + strlen(kept_dir), sizeof kept_dir - strlen(kept_dir), "/probe-builds");
-    snprintf(kept, sizeof kept, "%s/libthreads-musl-%016llx.so", kept_dir, fixture_hash(src));
+    snprintf(kept, sizeof kept, "%s/libthreads-musl-%016llx.so", kept_dir, gc_dir_hash(src));
     gc_fact("musl_library_cached", "%s", access(kept, R_OK) == 0 ? "true" : "false");
     if (access(kept, R_OK) != 0) {
         snprintf(cmd, sizeof cmd,

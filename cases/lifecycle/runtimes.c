@@ -37,18 +37,6 @@ static void remove_scratch(void)
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", scratch);
 }
 
-static long status_field(const char *name)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t n = strlen(name);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, name, n) && line[n] == ':') v = atol(line + n + 1);
-    if (f) fclose(f);
-    return v;
-}
-
 static void sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -92,9 +80,9 @@ static int exercise(struct rt *rts, int n, const char *phase)
     snprintf(key, sizeof key, "%s_min_ticks", phase);
     gc_fact(key, "%lld", min_ticks);
     snprintf(key, sizeof key, "%s_os_threads", phase);
-    gc_fact(key, "%ld", status_field("Threads"));
+    gc_fact(key, "%ld", gc_status_field("Threads"));
     snprintf(key, sizeof key, "%s_vmrss_kb", phase);
-    gc_fact(key, "%ld", status_field("VmRSS"));
+    gc_fact(key, "%ld", gc_status_field("VmRSS"));
     if (min_ticks <= 0) { gc_fail("%s: a runtime's ticker goroutine did not run for 3 s (ticks %lld)", phase, min_ticks); return -1; }
     return 0;
 }
@@ -147,28 +135,6 @@ static int other_toolchain(char *go, size_t gosz, char *cache, size_t csz, char 
     return 0;
 }
 
-/* FNV-1a over the fixture's file names and contents, in name order. */
-static unsigned long long fixture_hash(const char *dir)
-{
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    unsigned long long h = 0xcbf29ce484222325ULL;
-    for (int i = 0; i < n; i++) {
-        if (names[i]->d_name[0] != '.') {
-            char path[2048];
-            snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-            for (const char *c = names[i]->d_name; *c; c++) h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-            FILE *f = fopen(path, "rb");
-            int ch;
-            while (f && (ch = fgetc(f)) != EOF) h = (h ^ (unsigned char)ch) * 0x100000001b3ULL;
-            if (f) fclose(f);
-        }
-        free(names[i]);
-    }
-    free(names);
-    return h;
-}
-
 static void mixed(void)
 {
     char go[300], cache[1400], why[512];
@@ -184,7 +150,7 @@ static void mixed(void)
     char *slash = strrchr(kept_dir, '/');
     if (slash) *slash = 0;
     snprintf(kept_dir + strlen(kept_dir), sizeof kept_dir - strlen(kept_dir), "/probe-builds");
-    snprintf(kept, sizeof kept, "%s/libthreads-%016llx.so", kept_dir, fixture_hash(src));
+    snprintf(kept, sizeof kept, "%s/libthreads-%016llx.so", kept_dir, gc_dir_hash(src));
     gc_fact("other_go", "\"%s\"", go);
     gc_fact("other_library_cached", "%s", access(kept, R_OK) == 0 ? "true" : "false");
     if (access(kept, R_OK) != 0) {

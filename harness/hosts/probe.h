@@ -35,6 +35,11 @@ uint64_t gc_seed(void);
 /* Copy a file (mode 0755), e.g. a library to load under another name.
  * 0, or -1 with errno. */
 int gc_copy_file(const char *from, const char *to);
+/* A numeric field of /proc/self/status ("Threads", "VmRSS" …), or -1. */
+long gc_status_field(const char *name);
+/* FNV-1a over a folder's file names and contents, in name order (dot files
+ * skipped): a key for artifacts a probe builds from that folder. */
+unsigned long long gc_dir_hash(const char *dir);
 
 #define gc_fail(...) gc_fail_at(__FILE__, __LINE__, __VA_ARGS__)
 /* Fails (once, with file:line and the observed values) unless a == b. */

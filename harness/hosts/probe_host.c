@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "probe.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -130,6 +131,39 @@ int gc_copy_file(const char *from, const char *to)
     if (in >= 0) close(in);
     if (out >= 0 && close(out) != 0) rc = -1;
     return rc;
+}
+
+long gc_status_field(const char *name)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    size_t n = strlen(name);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, name, n) && line[n] == ':') v = atol(line + n + 1);
+    if (f) fclose(f);
+    return v;
+}
+
+unsigned long long gc_dir_hash(const char *dir)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    for (int i = 0; i < n; i++) {
+        if (names[i]->d_name[0] != '.') {
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+            for (const char *c = names[i]->d_name; *c; c++) h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+            FILE *f = fopen(path, "rb");
+            int ch;
+            while (f && (ch = fgetc(f)) != EOF) h = (h ^ (unsigned char)ch) * 0x100000001b3ULL;
+            if (f) fclose(f);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return h;
 }
 
 struct call { int argc; char **argv; };
