@@ -55,7 +55,7 @@ int arch_expand(toolchain_set *set, const char *spec, char **err)
     strlist want = { 0 };
     sl_split(&want, all ? arch_known_list() : spec, ",");
     for (size_t i = 0; i < want.n; i++) {
-        if (!arch_lookup(want.v[i])) {
+        if (strcmp(want.v[i], "native") && !arch_lookup(want.v[i])) {
             *err = xasprintf("unknown architecture '%s' (known: %s, all, native)", want.v[i], arch_known_list());
             sl_free(&want);
             return -1;
@@ -64,6 +64,7 @@ int arch_expand(toolchain_set *set, const char *spec, char **err)
     size_t native_n = set->n;
     for (size_t w = 0; w < want.n; w++) {
         const arch_info *a = arch_lookup(want.v[w]);
+        if (!a) continue; /* "native" */
         char *cc_name = xasprintf("%s-gcc", a->triplet);
         char *cc = which(cc_name), *emu = which(a->qemu);
         char *sysroot = xasprintf("/usr/%s", a->triplet);
@@ -85,7 +86,12 @@ int arch_expand(toolchain_set *set, const char *spec, char **err)
             d->cc = xstrdup(cc);
             d->cgo_enabled = true;
             d->foreign = true;
-            d->emulator = xasprintf("%s -L %s", emu, sysroot);
+            /* The guest loader reads the host's /etc/ld.so.cache, which on an
+             * amd64 machine with libc6-i386 sends a 386 guest to /lib32's libc:
+             * a different glibc build than the cross loader, and every threaded
+             * program then spins forever. A guest LD_LIBRARY_PATH (remapped
+             * into the sysroot by -L) is searched before that cache. */
+            d->emulator = xasprintf("%s -L %s -E LD_LIBRARY_PATH=/lib", emu, sysroot);
             added = true;
         }
         if (!added && !native_here && !all)
@@ -95,6 +101,16 @@ int arch_expand(toolchain_set *set, const char *spec, char **err)
         free(cc);
         free(emu);
         free(sysroot);
+    }
+    /* The list names every arch to run: the machine's own only if listed. */
+    bool keep_native = all;
+    for (size_t w = 0; w < want.n && !keep_native; w++) keep_native = !strcmp(want.v[w], "native");
+    for (size_t i = 0; i < native_n; i++) {
+        toolchain *t = &set->v[i];
+        if (t->error || t->foreign || keep_native) continue;
+        bool listed = false;
+        for (size_t w = 0; w < want.n && !listed; w++) listed = !strcmp(want.v[w], t->goarch);
+        if (!listed) t->error = xstrdup("not selected (--arch)");
     }
     sl_free(&want);
     qsort(set->v, set->n, sizeof *set->v, cmp_tc);

@@ -78,6 +78,7 @@ int cmd_toolchains(int argc, char **argv)
         printf("%-12s %-13s %-3s %-6s %s\n", "VERSION", "GOOS/GOARCH", "CGO", "CC", "PATH");
         for (size_t i = 0; i < tcs.n; i++) {
             const toolchain *t = &tcs.v[i];
+            if (t->error && str_prefix(t->error, "not selected")) continue; /* asked for by the user */
             if (t->error) {
                 printf("%-12s %-13s %-3s %-6s %s  (%s)\n", "-", "-", "-", "-", t->path, t->error);
                 continue;

@@ -29,9 +29,10 @@ typedef struct {
     "  -t, --toolchain=VER   only this release (go1.22, 1.22 or go1.22.12; repeatable)\n" \
     "      --srcdir=DIR      project folder (cases/, gosrc/, harness/hosts/)\n" \
     "      --cache=DIR       build cache (default $GOCOMPAT_CACHE or ~/.cache/gocompat)\n" \
-    "      --arch=LIST       also cross-build for these GOARCHes and run under qemu-user:\n" \
-    "                        amd64,arm64,386,riscv64,ppc64le,s390x, `all` (those whose\n" \
-    "                        cross compiler and emulator are installed) or `native`\n" \
+    "      --arch=LIST       the GOARCHes to run (default: native): any of amd64,arm64,\n" \
+    "                        386,riscv64,ppc64le,s390x and native; foreign ones are\n" \
+    "                        cross-built and run under qemu-user. `all`: native plus\n" \
+    "                        every arch whose cross compiler and emulator are installed\n" \
     "  -h, --help            show this help\n"
 
 #define FILTER_OPTION_TEXT \

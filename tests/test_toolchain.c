@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "toolchain.h"
 #include "unit.h"
 
@@ -111,6 +112,43 @@ START_TEST(candidates_dedupe_by_real_path)
 }
 END_TEST
 
+/* One native amd64 toolchain, then arch_expand with SPEC: is it still usable? */
+static bool native_kept_by(const char *spec)
+{
+    toolchain_set set = { xcalloc(1, sizeof(toolchain)), 1 };
+    toolchain *t = &set.v[0];
+    t->path = xstrdup("/usr/lib/go-9.9/bin/go");
+    t->version = xstrdup("go9.9.1");
+    t->goos = xstrdup("linux");
+    t->goarch = xstrdup("amd64");
+    t->cc = xstrdup("gcc");
+    char *err = NULL;
+    ck_assert_int_eq(arch_expand(&set, spec, &err), 0);
+    bool kept = false;
+    for (size_t i = 0; i < set.n; i++)
+        if (!set.v[i].foreign && !strcmp(set.v[i].goarch ? set.v[i].goarch : "", "amd64")) kept = !set.v[i].error;
+    for (size_t i = 0; i < set.n; i++) ck_assert(!set.v[i].foreign || strcmp(set.v[i].goarch, "amd64"));
+    toolchain_set_free(&set);
+    return kept;
+}
+
+START_TEST(arch_list_names_every_arch_to_run)
+{
+    ck_assert(native_kept_by(NULL));
+    ck_assert(native_kept_by("native"));
+    ck_assert(native_kept_by("amd64"));
+    ck_assert(native_kept_by("all"));
+    ck_assert(native_kept_by("arm64,native"));
+    ck_assert(!native_kept_by("arm64"));
+    ck_assert(!native_kept_by("386,s390x"));
+    toolchain_set none = { 0 };
+    char *err = NULL;
+    ck_assert_int_eq(arch_expand(&none, "arm64,mips", &err), -1);
+    ck_assert(strstr(err, "'mips'") != NULL);
+    free(err);
+}
+END_TEST
+
 Suite *suite_toolchain(void)
 {
     Suite *s = suite_create("toolchain");
@@ -120,6 +158,7 @@ Suite *suite_toolchain(void)
     tcase_add_test(t, orders_versions_numerically);
     tcase_add_test(t, broken_toolchains_are_reported_not_fatal);
     tcase_add_test(t, candidates_dedupe_by_real_path);
+    tcase_add_test(t, arch_list_names_every_arch_to_run);
     suite_add_tcase(s, t);
     return s;
 }
