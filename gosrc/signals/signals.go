@@ -17,14 +17,18 @@ var nilPtr *int
 
 // Spin keeps Go code running on the caller's thread for ms milliseconds
 // (no system calls, so a signal lands in Go code) and returns the number
-// of loop rounds.
+// of loop rounds. The inner loop makes no calls and runs for milliseconds:
+// with a call every microsecond, the cooperative preemption sysmon also
+// requests can win the race at the next call's prologue, and the SIGURG
+// then finds the thread in the scheduler (on a loaded machine whole 2 s
+// runs went by like that).
 //
 //export Spin
 func Spin(ms C.int) C.long {
 	deadline := time.Now().Add(time.Duration(ms) * time.Millisecond)
 	var n C.long
 	for time.Now().Before(deadline) {
-		for i := 0; i < 1000; i++ {
+		for i := 0; i < 10000000; i++ {
 			n++
 		}
 	}
