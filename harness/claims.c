@@ -126,6 +126,43 @@ static char *tally_summary(const tally *t, const char *verdict)
     return sb_take(&b);
 }
 
+/* A claim can hold on one architecture and not another (calling
+ * convention, TLS model, signal frames): fill c->arches and
+ * c->arch_verdict, each arch judged on its cells of every release, and say
+ * so in the summary when the tested arches disagree. */
+static void judge_by_arch(const rmodel *m, ledger_claim *c, strbuf *summary)
+{
+    for (size_t k = 0; k < c->nev; k++)
+        if (!sl_has(&c->arches, m->v[c->ev[k].rec].goarch)) sl_add(&c->arches, m->v[c->ev[k].rec].goarch);
+    sl_sort(&c->arches);
+    c->arch_verdict = xcalloc(c->arches.n ? c->arches.n : 1, sizeof *c->arch_verdict);
+    bool differ = false;
+    const char *first = NULL;
+    for (size_t a = 0; a < c->arches.n; a++) {
+        tally t = { 0 };
+        for (size_t k = 0; k < c->nev; k++) {
+            if (strcmp(m->v[c->ev[k].rec].goarch, c->arches.v[a])) continue;
+            t.any = true;
+            t.sup += c->ev[k].bears > 0;
+            t.ref += c->ev[k].bears < 0;
+        }
+        c->arch_verdict[a] = verdict_of(&t);
+        if (!strcmp(c->arch_verdict[a], "n/a")) continue;
+        if (first && strcmp(first, c->arch_verdict[a])) differ = true;
+        if (!first) first = c->arch_verdict[a];
+    }
+    if (!differ) return;
+    /* The cell counts matter: an arch that ran fewer cases can look
+     * different for want of evidence, not by behaving differently. */
+    sb_add(summary, " (by architecture:");
+    for (size_t a = 0; a < c->arches.n; a++) {
+        size_t n = 0;
+        for (size_t k = 0; k < c->nev; k++) n += c->ev[k].bears && !strcmp(m->v[c->ev[k].rec].goarch, c->arches.v[a]);
+        sb_addf(summary, "%s %s %s over %zu cell%s", a ? "," : "", c->arches.v[a], c->arch_verdict[a], n, n == 1 ? "" : "s");
+    }
+    sb_add(summary, ")");
+}
+
 /* Fill c->per, c->verdict and c->summary from c->ev. */
 static void judge_claim(const rmodel *m, ledger_claim *c)
 {
@@ -181,6 +218,7 @@ static void judge_claim(const rmodel *m, ledger_claim *c)
         if (ref_on.n) { sb_add(&b, b.len ? "; refuted on " : "refuted on "); list_cells(&b, &ref_on, 10); }
         if (partly_on.n) { sb_add(&b, b.len ? "; partly on " : "partly on "); list_cells(&b, &partly_on, 10); }
     }
+    judge_by_arch(m, c, &b);
     c->summary = sb_take(&b);
     sl_free(&holds_on);
     sl_free(&ref_on);
@@ -255,6 +293,8 @@ void ledger_free(ledger *l)
         free(c->summary);
         for (size_t g = 0; c->per && g < l->m->gos.n; g++) free(c->per[g].summary);
         free(c->per);
+        sl_free(&c->arches);
+        free(c->arch_verdict);
         free(c->ev);
     }
     free(l->v);
@@ -295,11 +335,19 @@ void render_claims_json(const ledger *l, FILE *f)
             json_str(f, t->summary, false);
             fprintf(f, ", \"supports\": %zu, \"refutes\": %zu, \"no_verdict\": %zu}", t->sup, t->ref, t->none);
         }
+        fputs("},\n   \"architectures\": {", f);
+        for (size_t a = 0; a < c->arches.n; a++) {
+            fputs(a ? ", " : "", f);
+            json_str(f, c->arches.v[a], false);
+            fputs(": ", f);
+            json_str(f, c->arch_verdict[a], false);
+        }
         fputs("},\n   \"evidence\": [", f);
         for (size_t k = 0; k < c->nev; k++) {
             const rrec *r = &m->v[c->ev[k].rec];
             fputs(k ? ",\n    {\"go\": " : "\n    {\"go\": ", f);
             json_str(f, r->go, false);
+            fputs(", \"goarch\": ", f); json_str(f, r->goarch, false);
             fputs(", \"case\": ", f); json_str(f, r->kase, false);
             fputs(", \"host\": ", f); json_str(f, r->host, false);
             fputs(", \"buildmode\": ", f); json_str(f, r->buildmode, false);
@@ -368,7 +416,7 @@ void render_claims_md(const ledger *l, FILE *f)
                 if ((pass == 0 && b >= 0) || (pass == 1 && b <= 0) || (pass == 2 && b != 0)) continue;
                 const rrec *r = &m->v[c->ev[k].rec];
                 shown++;
-                fprintf(f, "| %s | %s | %s | %s | [%s](index.html#open=%s) | %s | %s%s | ", r->go, r->kase, r->host,
+                fprintf(f, "| %s | %s | %s | %s | [%s](index.html#open=%s) | %s | %s%s | ", m->gos.v[r->gi], r->kase, r->host,
                         r->buildmode, r->status, r->id, r->outcome, bears_text(b), c->ev[k].negated ? " (named as !)" : "");
                 md_cell(f, r->detail);
                 fprintf(f, " |\n");

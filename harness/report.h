@@ -68,6 +68,8 @@ typedef struct {
     const char *verdict;
     char *summary;
     ledger_tc *per;     /* one per release of the model, in its order */
+    strlist arches;     /* the GOARCHes with evidence, sorted */
+    const char **arch_verdict; /* one per arch: its cells of every release together */
     ledger_ev *ev;
     size_t nev;
 } ledger_claim;

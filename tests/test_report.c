@@ -257,6 +257,43 @@ START_TEST(ledger_verdicts_follow_the_records)
 }
 END_TEST
 
+START_TEST(ledger_says_when_architectures_disagree)
+{
+    char *dir = unit_tmpdir();
+    json_t *recs = json_array();
+    json_array_append_new(recs, rec("go1.22.12", "abi/add", "c-dlopen", "c-shared", "pass", "C11", "exit 0"));
+    json_array_append_new(recs, rec("go1.22.12", "abi/add", "c-linked", "c-shared", "pass", "C11", "exit 0"));
+    json_array_append_new(recs, rec("go1.22.12", "abi/add", "c-dlopen", "c-shared", "fail", "C11", "Add(2,3) = 4"));
+    json_object_set_new(json_array_get(recs, 2), "goarch", json_string("386"));
+    json_array_append_new(recs, rec("go1.22.12", "abi/sub", "c-dlopen", "c-shared", "pass", "C29", "exit 0"));
+    json_array_append_new(recs, rec("go1.22.12", "abi/sub", "c-dlopen", "c-shared", "pass", "C29", "exit 0"));
+    json_object_set_new(json_array_get(recs, 4), "goarch", json_string("386"));
+    char *path = path_join(dir, "m.json"), *cp = write_text(dir, "claims.txt", CLAIMS), *err = NULL;
+    ck_assert_int_eq(matrix_write(path, NULL, recs, NULL), 0);
+    rmodel m;
+    claim_list cl;
+    ck_assert_msg(rmodel_load(path, &m, &err) == 0, "%s", err);
+    ck_assert_msg(claims_load(cp, &cl, &err) == 0, "%s", err);
+    ledger l;
+    ledger_build(&m, &cl, &l);
+    const ledger_claim *c11 = find_claim(&l, "C11");
+    ck_assert_uint_eq(c11->arches.n, 2);
+    ck_assert_str_eq(c11->arches.v[0], "386");
+    ck_assert_str_eq(c11->arch_verdict[0], "refuted");
+    ck_assert_str_eq(c11->arch_verdict[1], "holds");
+    ck_assert_msg(strstr(c11->summary, "(by architecture: 386 refuted over 1 cell, amd64 holds over 2 cells)"), "%s", c11->summary);
+    const ledger_claim *c29 = find_claim(&l, "C29"); /* same on both: no note */
+    ck_assert_str_eq(c29->arch_verdict[0], "holds");
+    ck_assert_ptr_null(strstr(c29->summary, "by architecture"));
+    ledger_free(&l);
+    claims_free(&cl);
+    rmodel_free(&m);
+    json_decref(recs);
+    rm_rf(dir);
+    free(path); free(cp); free(dir);
+}
+END_TEST
+
 static char *render_ledger(void (*fn)(const ledger *, FILE *), const ledger *l)
 {
     char *buf = NULL;
@@ -468,6 +505,7 @@ Suite *suite_report(void)
     tcase_add_test(t, loads_and_sorts_releases_by_version);
     tcase_add_test(t, architectures_become_release_columns);
     tcase_add_test(t, ledger_verdicts_follow_the_records);
+    tcase_add_test(t, ledger_says_when_architectures_disagree);
     tcase_add_test(t, renderers_match_golden_files);
     tcase_add_test(t, outputs_escape_hostile_text);
     tcase_add_test(t, malformed_documents_are_refused_clearly);
