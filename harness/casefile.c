@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "casefile.h"
+#include "arch.h"
 #include "toolchain.h"
 
 #include <ctype.h>
@@ -286,6 +287,13 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
             free(c->go_lo);
             free(c->go_hi);
             if (parse_range(val, &c->go_lo, &c->go_hi) < 0) FAIL("bad Go version range `%s`", val);
+        } else if (strcmp(key, "arch") == 0) {
+            sl_free(&hs);
+            sl_split(&hs, val, " \t");
+            for (size_t i = 0; i < hs.n; i++) {
+                if (!arch_lookup(hs.v[i])) FAIL("unknown architecture `%s` (known: %s)", hs.v[i], arch_known_list());
+                sl_add(&c->arches, hs.v[i]);
+            }
         } else if (strcmp(key, "note") == 0) {
             free(c->note);
             c->note = xstrdup(val);
@@ -327,6 +335,7 @@ void case_free(case_desc *c)
     free(c->id); free(c->area); free(c->name); free(c->path); free(c->dir);
     free(c->fixture); free(c->probe); free(c->expect); free(c->want);
     free(c->go_lo); free(c->go_hi); free(c->note);
+    sl_free(&c->arches);
     for (size_t i = 0; i < c->nruns; i++) { free(c->runs[i].host); free(c->runs[i].buildmode); }
     free(c->runs);
     for (size_t i = 0; i < c->nxfails; i++) {

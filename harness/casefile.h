@@ -42,6 +42,7 @@ typedef struct {
     strlist env;        /* extra environment for the probe */
     strlist hostflags;  /* extra C host compiler/linker arguments, one per line */
     char *go_lo, *go_hi; /* toolchains the case applies to; others are skipped */
+    strlist arches;     /* GOARCHes the expectation is written for; empty: all */
     char *note;
 } case_desc;
 

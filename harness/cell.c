@@ -115,6 +115,19 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
         json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
         return r;
     }
+    if (x->c->arches.n && !sl_has(&x->c->arches, x->tc->goarch)) {
+        strbuf why;
+        sb_init(&why);
+        sb_add(&why, "the case's expectation is written for");
+        for (size_t i = 0; i < x->c->arches.n; i++) sb_addf(&why, "%s %s", i ? "," : "", x->c->arches.v[i]);
+        sb_addf(&why, ", not %s", x->tc->goarch);
+        char *detail = sb_take(&why);
+        set_str(r, "status", "skip");
+        set_str(r, "detail", detail);
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+        free(detail);
+        return r;
+    }
     fixture_build fb;
     fixture_build_ensure(&ctx->b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv, &fb);
     if (fb.status == BUILD_INTERRUPTED) {

@@ -70,7 +70,7 @@ static int run_child(long long *exit_ns, int *status)
         char env[32];
         snprintf(env, sizeof env, "%d", pfd[1]);
         setenv("THR_OUTLIVE_CHILD", env, 1);
-        execv("/proc/self/exe", args);
+        gc_exec_self(args);
         _exit(127);
     }
     close(pfd[1]);

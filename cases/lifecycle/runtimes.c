@@ -105,8 +105,10 @@ static int load_copy(struct rt *r, const char *src, int i)
  * with a warm build cache from an earlier gocompat run. */
 static int other_toolchain(char *go, size_t gosz, char *cache, size_t csz, char *why, size_t wsz)
 {
-    const char *mine = getenv("GOCOMPAT_GOVERSION"), *gc = getenv("GOCOMPAT_GOCACHE");
-    if (!mine || !gc) { snprintf(why, wsz, "GOCOMPAT_GOVERSION or GOCOMPAT_GOCACHE not set"); return -1; }
+    const char *mine = getenv("GOCOMPAT_GOVERSION"), *gc = getenv("GOCOMPAT_GOCACHE"), *arch = getenv("GOCOMPAT_GOARCH");
+    if (!mine || !gc || !arch) { snprintf(why, wsz, "GOCOMPAT_GOVERSION, GOCOMPAT_GOCACHE or GOCOMPAT_GOARCH not set"); return -1; }
+    char suffix[64];
+    snprintf(suffix, sizeof suffix, "-%s", arch); /* cache folders are <release>-<goarch> */
     char root[1024];
     snprintf(root, sizeof root, "%s", gc);
     for (int k = 0; k < 2; k++) { char *s = strrchr(root, '/'); if (s) *s = 0; }
@@ -117,6 +119,8 @@ static int other_toolchain(char *go, size_t gosz, char *cache, size_t csz, char 
     size_t mlen = strcspn(mine + 5, ".") + 5; /* "go1.22" of "go1.22.12" */
     while ((e = readdir(d))) {
         if (strncmp(e->d_name, "go1.", 4) || !strncmp(e->d_name, mine, mlen)) continue;
+        size_t nl = strlen(e->d_name), sl = strlen(suffix);
+        if (nl <= sl || strcmp(e->d_name + nl - sl, suffix)) continue;
         char minor[16];
         int mi = atoi(e->d_name + 4);
         snprintf(minor, sizeof minor, "%d", mi);
@@ -156,10 +160,11 @@ static void mixed(void)
     if (access(kept, R_OK) != 0) {
         char *cmd = NULL;
         if (asprintf(&cmd,
-                     "cd '%s' && GOTOOLCHAIN=local CGO_ENABLED=1 GOFLAGS= GOCACHE='%s' GOPATH='%s/gopath' "
-                     "timeout 100 '%s' build -buildmode=c-shared -o '%s/libother.so' . >'%s/build.log' 2>&1 "
-                     "&& mkdir -p '%s' && mv '%s/libother.so' '%s.tmp%d' && mv '%s.tmp%d' '%s'",
-                     src, cache, scratch, go, scratch, scratch, kept_dir, scratch, kept, (int)getpid(), kept,
+                     "cd '%s' && GOTOOLCHAIN=local CGO_ENABLED=1 GOARCH='%s' CC='%s' GOFLAGS= GOCACHE='%s' "
+                     "GOPATH='%s/gopath' timeout 100 '%s' build -buildmode=c-shared -o '%s/libother.so' . "
+                     ">'%s/build.log' 2>&1 && mkdir -p '%s' && mv '%s/libother.so' '%s.tmp%d' && mv '%s.tmp%d' '%s'",
+                     src, getenv("GOCOMPAT_GOARCH"), getenv("GOCOMPAT_CC") ? getenv("GOCOMPAT_CC") : "cc", cache,
+                     scratch, go, scratch, scratch, kept_dir, scratch, kept, (int)getpid(), kept,
                      (int)getpid(), kept) < 0) {
             gc_fail("out of memory");
             return;

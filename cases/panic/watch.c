@@ -80,7 +80,7 @@ void probe_main(int argc, char **argv)
         dup2(nul, 3);
         dup2(p[1], 2);
         setenv("GOCOMPAT_AS_CHILD", "1", 1);
-        execv("/proc/self/exe", av);
+        gc_exec_self(av);
         _exit(127);
     }
     close(p[1]);

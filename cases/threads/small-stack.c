@@ -1,9 +1,11 @@
-/* A C thread with a 64 KiB stack calls an export whose recursion needs
- * about a megabyte: Go code runs on a goroutine stack that grows, not on
- * the C stack, so this must work. */
+/* A C thread with a 64 KiB stack (or the arch's minimum when that is
+ * larger: 128 KiB on arm64) calls an export whose recursion needs about a
+ * megabyte: Go code runs on a goroutine stack that grows, not on the C
+ * stack, so this must work. */
 #define _GNU_SOURCE
 #include <limits.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "probe.h"
 
@@ -22,7 +24,9 @@ void probe_main(int argc, char **argv)
     for (int n = 1; n <= DEPTH; n++) want += n & 0xff;
     pthread_attr_t a;
     pthread_attr_init(&a);
-    GC_EXPECT(pthread_attr_setstacksize(&a, STACK) == 0);
+    long min = sysconf(_SC_THREAD_STACK_MIN);
+    size_t want_stack = min > STACK ? (size_t)min : STACK;
+    GC_EXPECT(pthread_attr_setstacksize(&a, want_stack) == 0);
     size_t got = 0;
     pthread_attr_getstacksize(&a, &got);
     gc_fact("c_stack_bytes", "%zu", got);

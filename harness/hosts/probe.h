@@ -35,6 +35,10 @@ uint64_t gc_seed(void);
 /* Copy a file (mode 0755), e.g. a library to load under another name.
  * 0, or -1 with errno. */
 int gc_copy_file(const char *from, const char *to);
+/* Re-execute this probe binary with argv (argv[0] included), behind
+ * GOCOMPAT_EMULATOR when the cell runs under qemu-user: a foreign binary
+ * cannot be exec'd directly. Returns only on failure (-1, errno set). */
+int gc_exec_self(char *const argv[]);
 /* A numeric field of /proc/self/status ("Threads", "VmRSS" …), or -1. */
 long gc_status_field(const char *name);
 /* FNV-1a over a folder's file names and contents, in name order (dot files

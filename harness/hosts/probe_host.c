@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -131,6 +132,31 @@ int gc_copy_file(const char *from, const char *to)
     if (in >= 0) close(in);
     if (out >= 0 && close(out) != 0) rc = -1;
     return rc;
+}
+
+int gc_exec_self(char *const argv[])
+{
+    const char *emu = getenv("GOCOMPAT_EMULATOR");
+    if (!emu || !*emu) return execv("/proc/self/exe", argv);
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1); /* qemu answers with the guest binary */
+    if (n <= 0) return -1;
+    self[n] = 0;
+    size_t argc = 0;
+    while (argv[argc]) argc++;
+    char *spec = strdup(emu), *save = NULL;
+    char **v = calloc(argc + 16, sizeof *v);
+    if (!spec || !v) return -1;
+    size_t k = 0;
+    for (char *w = strtok_r(spec, " ", &save); w && k < 12; w = strtok_r(NULL, " ", &save)) v[k++] = w;
+    v[k++] = self;
+    for (size_t i = 1; i < argc; i++) v[k++] = argv[i];
+    execv(v[0], v);
+    int e = errno;
+    free(spec);
+    free(v);
+    errno = e;
+    return -1;
 }
 
 long gc_status_field(const char *name)
