@@ -22,11 +22,15 @@ typedef struct {
     char *owned_cachedir; /* the default cache path, when we made it */
 } common_opts;
 
-/* Options every command understands; see COMMON_HELP. */
-#define COMMON_OPTION_TEXT \
+/* Options every command understands; see COMMON_HELP. `upgrade` picks its
+ * releases itself, so it shows the text without --toolchain. */
+#define COMMON_OPTION_TEXT COMMON_GO_OPTION_TEXT TOOLCHAIN_OPTION_TEXT COMMON_OTHER_OPTION_TEXT
+#define COMMON_GO_OPTION_TEXT \
     "  -g, --go=PATH         also use this go binary (repeatable)\n" \
-    "      --no-discover     use only --go and configure's --with-go toolchains\n" \
-    "  -t, --toolchain=VER   only this release (go1.22, 1.22 or go1.22.12; repeatable)\n" \
+    "      --no-discover     use only --go and configure's --with-go toolchains\n"
+#define TOOLCHAIN_OPTION_TEXT \
+    "  -t, --toolchain=VER   only this release (go1.22, 1.22 or go1.22.12; repeatable)\n"
+#define COMMON_OTHER_OPTION_TEXT \
     "      --srcdir=DIR      project folder (cases/, gosrc/, harness/hosts/)\n" \
     "      --cache=DIR       build cache (default $GOCOMPAT_CACHE or ~/.cache/gocompat)\n" \
     "      --arch=LIST       the GOARCHes to run (default: native): any of amd64,arm64,\n" \

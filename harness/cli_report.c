@@ -346,7 +346,7 @@ static const char UPGRADE_HELP[] =
     "  -o, --out=FILE        the matrix document of the run\n"
     "  -j, --jobs=N          run N builds or probes at once\n"
     "      --expectations=FILE, --no-expectations  as for `gocompat matrix`\n"
-    COMMON_OPTION_TEXT FILTER_OPTION_TEXT
+    COMMON_GO_OPTION_TEXT COMMON_OTHER_OPTION_TEXT FILTER_OPTION_TEXT
     "\nExit status: 0 no regression, 1 at least one regression, 2 usage error or a\n"
     "release that is not installed, 130 interrupted.\n";
 
