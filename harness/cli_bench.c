@@ -64,6 +64,8 @@ static const char BENCH_HELP[] =
     "      --threshold=PCT   a significant slowdown beyond PCT is a regression\n"
     "                        (default 10)\n"
     "      --alpha=P         significance level (default 0.05)\n\n"
+    "Toolchains of a foreign --arch are listed and left out: under qemu-user a\n"
+    "timing measures the emulator, so no emulated figure enters the results.\n\n"
     "Exit status: 0 every benchmark ran (compare: no regression), 1 a benchmark\n"
     "failed (compare: a regression), 2 usage error, bad input or a build the\n"
     "harness could not make, 130 interrupted.\n";
@@ -608,8 +610,12 @@ int cmd_bench(int argc, char **argv)
     tc_builds *tb = xcalloc(tcs.n ? tcs.n : 1, sizeof *tb);
     size_t ntb = 0;
     for (size_t t = 0; t < tcs.n; t++)
-        if (!tcs.v[t].error && tcs.v[t].cgo_enabled) tb[ntb++].tc = &tcs.v[t];
+        if (!tcs.v[t].error && tcs.v[t].foreign)
+            gc_warn("%s/%s: not benchmarked: under qemu-user the timings would measure the emulator, not Go",
+                    tcs.v[t].version, tcs.v[t].goarch);
+        else if (!tcs.v[t].error && tcs.v[t].cgo_enabled) tb[ntb++].tc = &tcs.v[t];
         else if (!tcs.v[t].error) gc_warn("%s: cgo is disabled; no benchmark can use it", tcs.v[t].version);
+    if (!ntb) gc_die(GC_EXIT_USAGE, "no native toolchain with cgo to benchmark (benchmarks do not run under emulation)");
     struct build_job job = { &o, tb, ntb };
     if (!o.m.quiet) fprintf(stderr, "building the bench fixture with %zu toolchain%s…\n", ntb, ntb == 1 ? "" : "s");
     pool_run(2 * ntb, o.m.jobs, prebuild_task, prebuild_done, &job, &gc_interrupted);
