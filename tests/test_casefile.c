@@ -15,7 +15,8 @@ static const char GOOD[] =
     "timeout: 5\n"
     "claims: C11 !C14\n"
     "xfail: go1.19..go1.21 c-shared c-dlopen https://github.com/golang/go/issues/1\n"
-    "env: GOTRACEBACK=none\n";
+    "env: GOTRACEBACK=none\n"
+    "arch: arm64 386\n";
 
 START_TEST(parses_a_full_descriptor)
 {
@@ -39,6 +40,8 @@ START_TEST(parses_a_full_descriptor)
     ck_assert_ptr_nonnull(case_xfail(&c, "go1.21.13", "c-shared", "c-dlopen"));
     ck_assert_ptr_null(case_xfail(&c, "go1.22.0", "c-shared", "c-dlopen"));
     ck_assert_ptr_null(case_xfail(&c, "go1.19.8", "c-shared", "c-linked"));
+    ck_assert_uint_eq(c.arches.n, 2);
+    ck_assert_str_eq(c.arches.v[1], "386");
     char *w = outcome_want_text(&c);
     ck_assert_str_eq(w, "exit 2 | signal SIGABRT");
     free(w);
@@ -59,6 +62,7 @@ static const struct { const char *text, *want; } BAD[] = {
     { "fixture: basic\nxfail: go1.19 * * http://x\n", "y.case:2: xfail needs an upstream https://" },
     { "fixture: basic\nxfail: 1.19 * * https://x\n", "y.case:2: bad Go version range" },
     { "fixture: basic\ntimeout: 0\n", "y.case:2: timeout must be" },
+    { "fixture: basic\narch: amd64 mips\n", "y.case:2: unknown architecture `mips`" },
     { "just words\n", "y.case:1: expected `key: value`" },
     { "hosts: c-dlopen\nprobe: p\nexpect: e\n", "y.case: missing `fixture:`" },
     { "fixture: basic\nprobe: p\nexpect: e\n", "y.case: missing `hosts:`" },
