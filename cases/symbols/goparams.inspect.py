@@ -22,8 +22,8 @@ for name, t in types.items():
 results = {}
 for lang in ("c11", "c++17"):
     ok, err, _ = ge.compile_header(header, lang)
-    results[lang] = "ok" if ok else err
-    if not ok:
+    results[lang] = "ok" if ok else ("not checked: " + err if ok is None else err)
+    if ok is False:
         bad.append("%s: %s" % (lang, err))
 p.fact("compile", results)
 if bad:

@@ -7,6 +7,7 @@ cgo header is compiled with the host C and C++ compilers.
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -75,13 +76,19 @@ def nm_type(f, sym):
 
 
 def compile_header(header, lang):
-    """Compile a file that includes the header: lang "c11" (gcc) or "c++17"
-    (g++), -Wall -Wextra -Werror. Returns (ok, first error line, command)."""
+    """Compile a file that includes the header: lang "c11" (the cell's C
+    compiler) or "c++17" (its g++ sibling), -Wall -Wextra -Werror. Returns
+    (ok, first error line, command); ok is None when there is no compiler for
+    the cell's arch (a cross g++ is often not installed), since another
+    arch's compiler would judge the header by the wrong pointer size."""
     cc = os.environ.get("GOCOMPAT_CC") or "cc"
     if lang == "c11":
         argv = [cc, "-std=c11", "-x", "c"]
     else:
-        argv = ["g++", "-std=c++17", "-x", "c++"]
+        cxx = cc[:-3] + "g++" if cc.endswith("gcc") else "g++"
+        if not shutil.which(cxx):
+            return None, "no %s here" % os.path.basename(cxx), cxx
+        argv = [cxx, "-std=c++17", "-x", "c++"]
     argv += ["-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-"]
     src = '#include "%s"\nint main(void) { return 0; }\n' % header
     if lang != "c11":
