@@ -506,9 +506,10 @@ static int cmp_ver(const void *a, const void *b)
 }
 
 /* With several architectures in one document, a release column is a
- * (release, arch) pair: records of any arch but the most common one get the
- * key "go1.22.12/arm64", which every view then treats as its own column,
- * test suite, filter value and ledger column. */
+ * (release, arch) pair: records of any arch but the native one get the key
+ * "go1.22.12/arm64", which every view then treats as its own column, test
+ * suite, filter value and ledger column. The native arch is that of the
+ * toolchains run without an emulator; failing those, the most common. */
 static void key_releases_by_arch(rmodel *m)
 {
     json_t *count = json_object();
@@ -518,6 +519,15 @@ static void key_releases_by_arch(rmodel *m)
         json_int_t c = json_integer_value(json_object_get(count, m->v[i].goarch)) + 1;
         json_object_set_new(count, m->v[i].goarch, json_integer(c));
         if (c > best) { best = c; top = m->v[i].goarch; }
+    }
+    size_t k;
+    json_t *t;
+    json_array_foreach(m->toolchains, k, t) {
+        const char *a = json_string_value(json_object_get(t, "goarch"));
+        if (a && !json_object_get(t, "emulator") && json_object_get(count, a)) {
+            top = a;
+            break;
+        }
     }
     if (json_object_size(count) > 1) {
         char *native = xstrdup(top);

@@ -210,6 +210,34 @@ START_TEST(architectures_become_release_columns)
 }
 END_TEST
 
+START_TEST(the_native_arch_keeps_the_plain_release_column)
+{
+    /* As many 386 records as amd64 ones: the toolchain run without an
+     * emulator decides which arch is native, not the counts. */
+    char *dir = unit_tmpdir();
+    json_t *recs = json_array();
+    json_t *r386 = rec("go1.22.12", "abi/a", "c-dlopen", "c-shared", "pass", "", "ok");
+    json_object_set_new(r386, "goarch", json_string("386"));
+    json_array_append_new(recs, r386); /* first, so a count alone would crown it */
+    json_array_append_new(recs, rec("go1.22.12", "abi/a", "c-dlopen", "c-shared", "pass", "", "ok"));
+    json_t *tcs = json_pack("[{s:s,s:s,s:s},{s:s,s:s}]", "version", "go1.22.12", "goarch", "386", "emulator", "qemu-i386",
+                            "version", "go1.22.12", "goarch", "amd64");
+    char *path = path_join(dir, "m.json"), *err = NULL;
+    ck_assert_int_eq(matrix_write(path, tcs, recs, NULL), 0);
+    rmodel m;
+    ck_assert_msg(rmodel_load(path, &m, &err) == 0, "%s", err);
+    ck_assert_uint_eq(m.gos.n, 2);
+    ck_assert_str_eq(m.gos.v[0], "go1.22.12");
+    ck_assert_str_eq(m.gos.v[1], "go1.22.12/386");
+    rmodel_free(&m);
+    json_decref(recs);
+    json_decref(tcs);
+    rm_rf(dir);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 START_TEST(ledger_verdicts_follow_the_records)
 {
     char *dir;
@@ -504,6 +532,7 @@ Suite *suite_report(void)
     TCase *t = tcase_create("views");
     tcase_add_test(t, loads_and_sorts_releases_by_version);
     tcase_add_test(t, architectures_become_release_columns);
+    tcase_add_test(t, the_native_arch_keeps_the_plain_release_column);
     tcase_add_test(t, ledger_verdicts_follow_the_records);
     tcase_add_test(t, ledger_says_when_architectures_disagree);
     tcase_add_test(t, renderers_match_golden_files);
