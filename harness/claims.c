@@ -136,6 +136,7 @@ static void judge_by_arch(const rmodel *m, ledger_claim *c, strbuf *summary)
         if (!sl_has(&c->arches, m->v[c->ev[k].rec].goarch)) sl_add(&c->arches, m->v[c->ev[k].rec].goarch);
     sl_sort(&c->arches);
     c->arch_verdict = xcalloc(c->arches.n ? c->arches.n : 1, sizeof *c->arch_verdict);
+    size_t *cells = xcalloc(c->arches.n ? c->arches.n : 1, sizeof *cells); /* cells with a verdict */
     bool differ = false;
     const char *first = NULL;
     for (size_t a = 0; a < c->arches.n; a++) {
@@ -147,20 +148,21 @@ static void judge_by_arch(const rmodel *m, ledger_claim *c, strbuf *summary)
             t.ref += c->ev[k].bears < 0;
         }
         c->arch_verdict[a] = verdict_of(&t);
+        cells[a] = t.sup + t.ref;
         if (!strcmp(c->arch_verdict[a], "n/a")) continue;
         if (first && strcmp(first, c->arch_verdict[a])) differ = true;
         if (!first) first = c->arch_verdict[a];
     }
-    if (!differ) return;
-    /* The cell counts matter: an arch that ran fewer cases can look
-     * different for want of evidence, not by behaving differently. */
-    sb_add(summary, " (by architecture:");
-    for (size_t a = 0; a < c->arches.n; a++) {
-        size_t n = 0;
-        for (size_t k = 0; k < c->nev; k++) n += c->ev[k].bears && !strcmp(m->v[c->ev[k].rec].goarch, c->arches.v[a]);
-        sb_addf(summary, "%s %s %s over %zu cell%s", a ? "," : "", c->arches.v[a], c->arch_verdict[a], n, n == 1 ? "" : "s");
+    if (differ) {
+        /* The cell counts matter: an arch that ran fewer cases can look
+         * different for want of evidence, not by behaving differently. */
+        sb_add(summary, " (by architecture:");
+        for (size_t a = 0; a < c->arches.n; a++)
+            sb_addf(summary, "%s %s %s over %zu cell%s", a ? "," : "", c->arches.v[a], c->arch_verdict[a], cells[a],
+                    cells[a] == 1 ? "" : "s");
+        sb_add(summary, ")");
     }
-    sb_add(summary, ")");
+    free(cells);
 }
 
 /* Fill c->per, c->verdict and c->summary from c->ev. */
