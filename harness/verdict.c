@@ -104,6 +104,11 @@ verdict judge(const case_desc *c, const proc_result *pr, const probe_report *rep
     if (pr->kind == PROC_SPAWN_FAIL || pr->kind == PROC_INTERRUPTED) {
         v.status = "error";
         v.detail = xasprintf("probe %s", actual);
+    } else if (matched && pr->kind == PROC_TIMEOUT && !rep->mark_name) {
+        /* Only a mark tells a hang in the call under test from a probe that
+         * was merely slow to get there (under emulation, say). */
+        v.status = "error";
+        v.detail = xstrdup("timed out before the probe marked the call expected to hang");
     } else if (rep->lines == 0 && pr->kind != PROC_TIMEOUT) {
         /* A probe that says nothing proves nothing, whatever its exit status. */
         v.status = "error";
