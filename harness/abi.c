@@ -24,10 +24,15 @@ size_t abi_kind_size(enum abi_kind k)
     case ABI_I8: case ABI_U8: case ABI_BOOL: return 1;
     case ABI_I16: case ABI_U16: return 2;
     case ABI_I32: case ABI_U32: case ABI_F32: return 4;
-    case ABI_I64: case ABI_U64: case ABI_SIZE: case ABI_UPTR: case ABI_F64: case ABI_PTR: case ABI_GOINT:
-    case ABI_C64: case ABI_CB: return 8;
-    case ABI_C128: case ABI_STR: return 16;
-    case ABI_SLICE: return 24;
+    case ABI_I64: case ABI_U64: case ABI_F64: case ABI_C64: return 8;
+    case ABI_C128: return 16;
+    /* The probes compile this file for the arch they test: these follow it. */
+    case ABI_SIZE: return sizeof(size_t);
+    case ABI_UPTR: return sizeof(uintptr_t);
+    case ABI_PTR: case ABI_CB: return sizeof(void *);
+    case ABI_GOINT: return sizeof(ptrdiff_t); /* cgo's GoInt is pointer-sized */
+    case ABI_STR: return sizeof(void *) + sizeof(ptrdiff_t);
+    case ABI_SLICE: return sizeof(void *) + 2 * sizeof(ptrdiff_t);
     default: return 0;
     }
 }
@@ -282,10 +287,19 @@ void abi_gen(abi_rng *r, int k, void *out)
     default:
         if (n == 0 || n > 8) return;
         if (special) v = int_special(x >> 1, n);
-        /* little-endian: the low n bytes */
-        for (size_t i = 0; i < n; i++) ((unsigned char *)out)[i] = (unsigned char)(v >> (8 * i));
+        abi_store_uint(out, v, n);
         return;
     }
+}
+
+void abi_store_uint(void *out, uint64_t v, size_t n)
+{
+    /* As a value of that width in the arch's own byte order, so a special
+     * value (0x80, the sign bit) stays itself on a big-endian arch too. */
+    if (n == 1) { uint8_t w = (uint8_t)v; memcpy(out, &w, 1); }
+    else if (n == 2) { uint16_t w = (uint16_t)v; memcpy(out, &w, 2); }
+    else if (n == 4) { uint32_t w = (uint32_t)v; memcpy(out, &w, 4); }
+    else memcpy(out, &v, 8);
 }
 
 void abi_gen_bytes(abi_rng *r, void *out, size_t n)

@@ -81,6 +81,8 @@ uint64_t abi_rng_next(abi_rng *r);
 /* Writes abi_kind_size(k) bytes of a fresh value of scalar kind k. _Bool is
  * 0 or 1; pointers point into a static arena (or are NULL). */
 void abi_gen(abi_rng *r, int k, void *out);
+/* Stores the low n (1, 2, 4 or 8) bytes of v as an integer of that width. */
+void abi_store_uint(void *out, uint64_t v, size_t n);
 /* Fills n bytes with random bytes (NULs included). */
 void abi_gen_bytes(abi_rng *r, void *out, size_t n);
 

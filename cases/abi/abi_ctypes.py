@@ -36,7 +36,7 @@ class RawDouble(ctypes.c_double):
 SCALAR = {
     "a": ctypes.c_int8, "h": ctypes.c_uint8, "s": ctypes.c_int16, "t": ctypes.c_uint16,
     "i": ctypes.c_int32, "j": ctypes.c_uint32, "x": ctypes.c_int64, "y": ctypes.c_uint64,
-    "z": ctypes.c_size_t, "u": ctypes.c_size_t, "g": ctypes.c_int64, "f": RawFloat,
+    "z": ctypes.c_size_t, "u": ctypes.c_size_t, "g": ctypes.c_ssize_t, "f": RawFloat,
     "d": RawDouble, "b": ctypes.c_bool, "p": ctypes.c_void_p, "@": ctypes.c_void_p,
 }
 # enum abi_kind in harness/abi.h
@@ -46,11 +46,11 @@ STR_MAX = 48
 
 
 class GoSlice(ctypes.Structure):
-    _fields_ = [("data", ctypes.c_void_p), ("len", ctypes.c_int64), ("cap", ctypes.c_int64)]
+    _fields_ = [("data", ctypes.c_void_p), ("len", ctypes.c_ssize_t), ("cap", ctypes.c_ssize_t)]
 
 
 class GoStr(ctypes.Structure):
-    _fields_ = [("p", ctypes.c_void_p), ("n", ctypes.c_int64)]
+    _fields_ = [("p", ctypes.c_void_p), ("n", ctypes.c_ssize_t)]
 
 
 class Rng(ctypes.Structure):
@@ -273,15 +273,15 @@ def ret_bits(code, t, r):
         return out
     if code == "S":
         ptr = r.p or 0
-        return (ptr if r.n else 0).to_bytes(8, "little") + (r.n & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little")
+        return (ptr if r.n else 0).to_bytes(8, sys.byteorder) + (r.n & 0xFFFFFFFFFFFFFFFF).to_bytes(8, sys.byteorder)
     if isinstance(r, (RawFloat, RawDouble)):
         return bytes(r)
     if code == "p":
-        return (r or 0).to_bytes(8, "little")
+        return (r or 0).to_bytes(ctypes.sizeof(ctypes.c_void_p), sys.byteorder)
     size = ctypes.sizeof(t)
     if code == "b":
         return bytes([1 if r else 0])
-    return (r & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+    return (r & ((1 << (8 * size)) - 1)).to_bytes(size, sys.byteorder)
 
 
 if __name__ == "__main__":

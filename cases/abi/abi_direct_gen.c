@@ -243,12 +243,12 @@ static void run_i_v(abi_run *r)
 
 static void run_g_gg(abi_run *r)
 {
-    long long a0;
+    ptrdiff_t a0;
     abi_gen(&r->rng, ABI_GOINT, &a0);
-    long long a1;
+    ptrdiff_t a1;
     abi_gen(&r->rng, ABI_GOINT, &a1);
     abi_oracle_reset();
-    long long e = oracle_g_gg(a0, a1);
+    ptrdiff_t e = oracle_g_gg(a0, a1);
     run_observe_oracle(r);
     obs_ret(&r->exp, &e, sizeof e);
     run_restore(r);

@@ -28,8 +28,10 @@ static ffi_type *scalar_type(enum abi_kind k, const char **why)
     case ABI_U16: return &ffi_type_uint16;
     case ABI_I32: return &ffi_type_sint32;
     case ABI_U32: return &ffi_type_uint32;
-    case ABI_I64: case ABI_GOINT: return &ffi_type_sint64;
-    case ABI_U64: case ABI_SIZE: case ABI_UPTR: return &ffi_type_uint64;
+    case ABI_I64: return &ffi_type_sint64;
+    case ABI_U64: return &ffi_type_uint64;
+    case ABI_GOINT: return sizeof(ptrdiff_t) == 8 ? &ffi_type_sint64 : &ffi_type_sint32;
+    case ABI_SIZE: case ABI_UPTR: return sizeof(size_t) == 8 ? &ffi_type_uint64 : &ffi_type_uint32;
     case ABI_F32: return &ffi_type_float;
     case ABI_F64: return &ffi_type_double;
     case ABI_PTR: case ABI_CB: return &ffi_type_pointer;
@@ -84,13 +86,13 @@ static void fill_arg(const abi_type *t, const agg *a, int i, const struct abi_or
         for (int j = 0; j < t->nfields; j++) abi_gen(&run.rng, t->fields[j], s + a->offs[j]);
     } else if (t->kind == ABI_STR) {
         const char *p;
-        long long n;
+        ptrdiff_t n;
         run_gen_str_raw(&run, i, &p, &n);
         memcpy(s + a->offs[0], &p, sizeof p);
         memcpy(s + a->offs[1], &n, sizeof n);
     } else if (t->kind == ABI_SLICE) {
         void *p;
-        long long n, c;
+        ptrdiff_t n, c;
         run_gen_slice_raw(&run, i, &p, &n, &c);
         memcpy(s + a->offs[0], &p, sizeof p);
         memcpy(s + a->offs[1], &n, sizeof n);
@@ -109,11 +111,19 @@ static void observe_ret(abi_obs *o, const abi_type *t, const agg *a, const unsig
         for (int j = 0; j < t->nfields; j++) obs_ret(o, r + a->offs[j], abi_kind_size(t->fields[j]));
     } else if (t->kind == ABI_STR) {
         const char *p;
-        long long n;
+        ptrdiff_t n;
         memcpy(&p, r + a->offs[0], sizeof p);
         memcpy(&n, r + a->offs[1], sizeof n);
         obs_ret_str(o, p, n);
-    } else /* narrow results sit in the low bytes of an ffi_arg (little-endian) */
+    } else if (!abi_kind_is_float(t->kind) && abi_kind_size(t->kind) < sizeof(ffi_arg)) {
+        /* A narrow integer result is widened to a whole ffi_arg: narrow it
+         * back by value, since on a big-endian arch it is not in the low bytes. */
+        ffi_arg v;
+        memcpy(&v, r, sizeof v);
+        unsigned char narrow[8];
+        abi_store_uint(narrow, (uint64_t)v, abi_kind_size(t->kind));
+        obs_ret(o, narrow, abi_kind_size(t->kind));
+    } else
         obs_ret(o, r, abi_kind_size(t->kind));
 }
 

@@ -371,13 +371,13 @@ int oracle_i_v(void)
     return r;
 }
 
-long long oracle_g_gg(long long a0, long long a1)
+ptrdiff_t oracle_g_gg(ptrdiff_t a0, ptrdiff_t a1)
 {
     caplen = 0;
     put64((uint64_t)(int64_t)(a0));
     put64((uint64_t)(int64_t)(a1));
     uint64_t h = fnv(capbuf, caplen);
-    long long r = (long long)hi(h, 0);
+    ptrdiff_t r = (ptrdiff_t)hi(h, 0);
     return r;
 }
 

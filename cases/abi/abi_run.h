@@ -42,24 +42,24 @@ static void run_begin(abi_run *r)
 
 /* A string argument: 0..STR_MAX random bytes (NULs included), sometimes
  * empty with a NULL pointer. */
-static void run_gen_str_raw(abi_run *r, int i, const char **p, long long *n)
+static void run_gen_str_raw(abi_run *r, int i, const char **p, ptrdiff_t *n)
 {
     uint64_t v = abi_rng_next(&r->rng);
     size_t len = (size_t)(v % (STR_MAX + 1));
     abi_gen_bytes(&r->rng, r->buf[i], len);
     r->len[i] = len;
     *p = (len == 0 && (v >> 32) % 2) ? NULL : (const char *)r->buf[i];
-    *n = (long long)len;
+    *n = (ptrdiff_t)len;
 }
 
-static void run_gen_slice_raw(abi_run *r, int i, void **data, long long *len, long long *cap)
+static void run_gen_slice_raw(abi_run *r, int i, void **data, ptrdiff_t *len, ptrdiff_t *cap)
 {
     const char *p;
-    long long n;
+    ptrdiff_t n;
     run_gen_str_raw(r, i, &p, &n);
     *data = (void *)p;
     *len = n;
-    *cap = n + (long long)(abi_rng_next(&r->rng) % (uint64_t)(STR_MAX - n + 1));
+    *cap = n + (ptrdiff_t)(abi_rng_next(&r->rng) % (uint64_t)(STR_MAX - n + 1));
     if (*data == NULL) *cap = 0;
     memcpy(r->orig[i], r->buf[i], STR_MAX);
     r->slice[i] = true;
@@ -68,9 +68,7 @@ static void run_gen_slice_raw(abi_run *r, int i, void **data, long long *len, lo
 #ifdef GOCOMPAT_ABI_TYPES
 __attribute__((unused)) static void run_gen_str(abi_run *r, int i, abi_gostring *s)
 {
-    long long n;
-    run_gen_str_raw(r, i, &s->p, &n);
-    s->n = (ptrdiff_t)n;
+    run_gen_str_raw(r, i, &s->p, &s->n);
 }
 
 __attribute__((unused)) static void run_gen_slice(abi_run *r, int i, abi_goslice *s)
@@ -88,7 +86,7 @@ static void obs_ret(abi_obs *o, const void *p, size_t n)
 
 /* A GoString result: the pointer only counts when the string is not empty
  * (Go keeps the base pointer of an empty substring; C would point past it). */
-static void obs_ret_str(abi_obs *o, const char *p, long long n)
+static void obs_ret_str(abi_obs *o, const char *p, ptrdiff_t n)
 {
     uint64_t v[2] = { n ? (uint64_t)(uintptr_t)p : 0, (uint64_t)n };
     obs_ret(o, v, sizeof v);

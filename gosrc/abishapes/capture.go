@@ -27,12 +27,11 @@ var vbuf = (*C.char)(C.malloc(vbufSize))
 
 func capReset() { capbuf = capbuf[:0] }
 
-func put64(v uint64) {
-	capbuf = append(capbuf, byte(v), byte(v>>8), byte(v>>16), byte(v>>24),
-		byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
-}
+// put64 and put32 append in the machine's byte order, as the oracle's
+// memcpy does, so the captures compare on big-endian arches too.
+func put64(v uint64) { capbuf = append(capbuf, (*[8]byte)(unsafe.Pointer(&v))[:]...) }
 
-func put32(v uint32) { capbuf = append(capbuf, byte(v), byte(v>>8), byte(v>>16), byte(v>>24)) }
+func put32(v uint32) { capbuf = append(capbuf, (*[4]byte)(unsafe.Pointer(&v))[:]...) }
 
 func putBool(b bool) {
 	if b {

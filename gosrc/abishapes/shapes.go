@@ -8,7 +8,7 @@ package main
 #include <stddef.h>
 #include <stdint.h>
 typedef struct { const char *p; ptrdiff_t n; } abi_gostring;
-typedef struct { void *data; long long len, cap; } abi_goslice;
+typedef struct { void *data; ptrdiff_t len, cap; } abi_goslice;
 struct abi_s_ii { int f0; int f1; };
 struct abi_s_if { int f0; float f1; };
 struct abi_s_fi { float f0; int f1; };
