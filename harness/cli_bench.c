@@ -169,6 +169,55 @@ typedef struct {
     char *why[4];
 } tc_builds;
 
+struct probe_job { const common_opts *o; enum variant v; const fixture_build *fb; const char *src; char **why; };
+
+static int compile_probe(const char *exe, void *arg)
+{
+    const struct probe_job *j = arg;
+    const fixture_build *fb = j->fb;
+    strlist a = { 0 };
+    sl_add(&a, j->o->m.rc.cc);
+    const char *fl[] = { "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-o", exe };
+    for (size_t i = 0; i < GC_ARRAY_LEN(fl); i++) sl_add(&a, fl[i]);
+    if (j->v != V_BASE) {
+        sl_add(&a, "-DGCB_GO");
+        sl_add(&a, "-include");
+        sl_add(&a, fb->header);
+    }
+    if (j->v == V_DLOPEN) sl_add(&a, "-DGCB_DLOPEN");
+    sl_add(&a, j->src);
+    char *libdir = fb ? path_dirname(fb->artifact) : NULL;
+    if (j->v == V_LINKED) {
+        sl_add_owned(&a, xasprintf("-L%s", libdir));
+        sl_add_owned(&a, xasprintf("-l:%s", path_basename(fb->artifact)));
+        sl_add_owned(&a, xasprintf("-Wl,-rpath,%s", libdir));
+    } else if (j->v == V_ARCHIVE)
+        sl_add(&a, fb->artifact);
+    free(libdir);
+    sl_split(&a, GC_LIBFFI_LIBS, " ");
+    const char *tail[] = { "-pthread", "-ldl", "-lm" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(tail); i++) sl_add(&a, tail[i]);
+    sl_add_owned(&a, NULL);
+    a.n--;
+    proc_spec s = { .argv = (const char *const *)a.v, .capture_limit = 8192,
+                    .timeout_ms = (int)(300000 * j->o->m.rc.b.timeout_mult), .interrupted = j->o->m.rc.b.interrupted };
+    proc_result r;
+    proc_run(&s, &r);
+    int rc = r.kind == PROC_EXIT && r.code == 0 ? 0 : -1;
+    if (rc) {
+        char *e = capture_text(&r.err);
+        char *nl = strchr(trim(e), '\n');
+        if (nl) *nl = 0;
+        *j->why = r.kind == PROC_EXIT ? xasprintf("%s probe does not compile: %s", VARIANT_NAME[j->v], e)
+                                      : xasprintf("%s probe build: %s", VARIANT_NAME[j->v],
+                                                  r.kind == PROC_SPAWN_FAIL ? r.spawn_error : "killed or timed out");
+        free(e);
+    }
+    proc_result_free(&r);
+    sl_free(&a);
+    return rc;
+}
+
 /* Compile bench/bench_probe.c for one variant into the cache; returns the
  * program's path or NULL with *why. */
 static char *build_probe(const common_opts *o, enum variant v, const fixture_build *fb, char **why)
@@ -188,64 +237,10 @@ static char *build_probe(const common_opts *o, enum variant v, const fixture_bui
     k = fnv1a64(k, VARIANT_NAME[v], strlen(VARIANT_NAME[v]) + 1);
     if (fb) k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
     char *dir = xasprintf("%s/bench/%016llx", o->cachedir, (unsigned long long)k);
-    char *exe = path_join(dir, "bench_probe");
-    char *ok = path_join(dir, "ok");
-    char *lockp = xasprintf("%s.lock", dir);
-    char *parent = path_dirname(dir);
-    mkdir_p(parent, 0755);
-    int lfd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lfd >= 0) flock(lfd, LOCK_EX);
-    if (!file_exists(ok)) {
-        rm_rf(dir);
-        mkdir_p(dir, 0755);
-        strlist a = { 0 };
-        sl_add(&a, cc);
-        const char *fl[] = { "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-o", exe };
-        for (size_t i = 0; i < GC_ARRAY_LEN(fl); i++) sl_add(&a, fl[i]);
-        if (v != V_BASE) {
-            sl_add(&a, "-DGCB_GO");
-            sl_add(&a, "-include");
-            sl_add(&a, fb->header);
-        }
-        if (v == V_DLOPEN) sl_add(&a, "-DGCB_DLOPEN");
-        sl_add(&a, src);
-        char *libdir = fb ? path_dirname(fb->artifact) : NULL;
-        if (v == V_LINKED) {
-            sl_add_owned(&a, xasprintf("-L%s", libdir));
-            sl_add_owned(&a, xasprintf("-l:%s", path_basename(fb->artifact)));
-            sl_add_owned(&a, xasprintf("-Wl,-rpath,%s", libdir));
-        } else if (v == V_ARCHIVE)
-            sl_add(&a, fb->artifact);
-        free(libdir);
-        sl_split(&a, GC_LIBFFI_LIBS, " ");
-        const char *tail[] = { "-pthread", "-ldl", "-lm" };
-        for (size_t i = 0; i < GC_ARRAY_LEN(tail); i++) sl_add(&a, tail[i]);
-        sl_add_owned(&a, NULL);
-        a.n--;
-        proc_spec s = { .argv = (const char *const *)a.v, .capture_limit = 8192,
-                        .timeout_ms = (int)(300000 * o->m.rc.b.timeout_mult), .interrupted = o->m.rc.b.interrupted };
-        proc_result r;
-        proc_run(&s, &r);
-        if (r.kind == PROC_EXIT && r.code == 0) write_file_atomic(ok, "", 0);
-        else {
-            char *e = capture_text(&r.err);
-            char *nl = strchr(trim(e), '\n');
-            if (nl) *nl = 0;
-            *why = r.kind == PROC_EXIT ? xasprintf("%s probe does not compile: %s", VARIANT_NAME[v], e)
-                                       : xasprintf("%s probe build: %s", VARIANT_NAME[v],
-                                                   r.kind == PROC_SPAWN_FAIL ? r.spawn_error : "killed or timed out");
-            free(e);
-            free(exe);
-            exe = NULL;
-        }
-        proc_result_free(&r);
-        sl_free(&a);
-    }
-    if (lfd >= 0) close(lfd);
-    free(lockp);
-    free(ok);
+    struct probe_job j = { o, v, fb, src, why };
+    int rc;
+    char *exe = cache_program(dir, "bench_probe", compile_probe, &j, &rc);
     free(dir);
-    free(parent);
     free(src);
     return exe;
 }

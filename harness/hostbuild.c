@@ -72,35 +72,23 @@ static int run_build(const run_ctx *ctx, const char *const *argv, const char *co
 /* Build under <cache>/hosts/<key>/ with a lock; `build` fills the folder. */
 typedef int (*host_builder)(const run_ctx *, const cell *, const fixture_build *, const char *out, char **why);
 
+struct host_job { const run_ctx *ctx; const cell *x; const fixture_build *fb; host_builder build; char **why; };
+
+static int run_host_job(const char *out, void *arg)
+{
+    struct host_job *j = arg;
+    return j->build(j->ctx, j->x, j->fb, out, j->why);
+}
+
 static char *cached_host(const run_ctx *ctx, const cell *x, const fixture_build *fb, uint64_t key, host_builder build,
                          char **why, bool *is_harness)
 {
     char *dir = xasprintf("%s/hosts/%016llx", ctx->b.cachedir, (unsigned long long)key);
-    char *exe = path_join(dir, "probe");
-    char *ok = path_join(dir, "ok");
-    char *lockp = xasprintf("%s.lock", dir);
-    char *hosts = path_dirname(dir);
-    mkdir_p(hosts, 0755);
-    int lfd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lfd >= 0) flock(lfd, LOCK_EX);
-    /* A probe may have deleted its own binary: the marker alone is not enough. */
-    if (!file_exists(ok) || !is_executable(exe)) {
-        rm_rf(dir);
-        mkdir_p(dir, 0755);
-        int rc = build(ctx, x, fb, exe, why);
-        if (rc == 0)
-            write_file_atomic(ok, "", 0);
-        else {
-            *is_harness = rc == -2;
-            free(exe);
-            exe = NULL;
-        }
-    }
-    if (lfd >= 0) close(lfd);
-    free(lockp);
-    free(ok);
+    struct host_job j = { ctx, x, fb, build, why };
+    int rc;
+    char *exe = cache_program(dir, "probe", run_host_job, &j, &rc);
+    if (!exe) *is_harness = rc == -2;
     free(dir);
-    free(hosts);
     return exe;
 }
 

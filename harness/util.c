@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -320,6 +321,34 @@ bool is_executable(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+char *cache_program(const char *dir, const char *name, cache_builder build, void *arg, int *rc)
+{
+    char *exe = path_join(dir, name);
+    char *ok = path_join(dir, "ok");
+    char *lockp = xasprintf("%s.lock", dir);
+    char *parent = path_dirname(dir);
+    mkdir_p(parent, 0755);
+    *rc = 0;
+    int lfd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lfd >= 0) flock(lfd, LOCK_EX);
+    if (!file_exists(ok) || !is_executable(exe)) {
+        rm_rf(dir);
+        mkdir_p(dir, 0755);
+        *rc = build(exe, arg);
+        if (*rc == 0)
+            write_file_atomic(ok, "", 0);
+        else {
+            free(exe);
+            exe = NULL;
+        }
+    }
+    if (lfd >= 0) close(lfd);
+    free(lockp);
+    free(ok);
+    free(parent);
+    return exe;
 }
 
 uint64_t fnv1a64(uint64_t h, const void *data, size_t n)

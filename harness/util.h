@@ -61,6 +61,13 @@ char *path_dirname(const char *p);
 const char *path_basename(const char *p);
 bool file_exists(const char *p);
 bool is_executable(const char *p);
+/* A program cached in DIR/NAME, built at most once however many processes
+ * ask: under an exclusive lock on DIR.lock, an entry without its `ok`
+ * marker, or whose program is gone (a probe may delete its own binary), is
+ * rebuilt in an emptied DIR by build(out, arg), which returns 0 on success.
+ * Returns the program's path, or NULL with build's nonzero result in *rc. */
+typedef int (*cache_builder)(const char *out, void *arg);
+char *cache_program(const char *dir, const char *name, cache_builder build, void *arg, int *rc);
 
 /* 64-bit FNV-1a; used for cache keys (collisions only cost a wrong cache hit
  * and the key also embeds the toolchain version and build mode). */
