@@ -7,6 +7,8 @@
  *   GCB_GO (linked)           call exports directly, as declared by cgo's
  *                             header: linked against the c-shared library or
  *                             statically against the c-archive
+ *   GCB_NO_FFI                without the libffi benchmarks (a cross
+ *                             compiler for an emulated arch has no libffi)
  *
  * Usage: bench_probe [LIBRARY] BENCH THREAD BATCH_MS REPS CPU [ITERS]
  *   BENCH    a name from the table at the end (e.g. call/add, scale/4)
@@ -29,7 +31,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifndef GCB_NO_FFI
 #include <ffi.h>
+#endif
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -223,6 +227,7 @@ static uint64_t b_locked(uint64_t n)
     return acc;
 }
 
+#ifndef GCB_NO_FFI
 /* libffi calling the export through its pointer. */
 static ffi_cif cif_add;
 static uint64_t ffi_calls(uint64_t n, void (*fn)(void))
@@ -247,6 +252,7 @@ static uint64_t b_ffi_empty(uint64_t n)
     return n;
 }
 static uint64_t b_ffi_add(uint64_t n) { return ffi_calls(n, (void (*)(void))GO(BenchAdd)); }
+#endif
 
 static void *first_call_thread(void *arg)
 {
@@ -313,6 +319,7 @@ static uint64_t b_empty_loop(uint64_t n)
     return n;
 }
 
+#ifndef GCB_NO_FFI
 static ffi_cif cif_c;
 static uint64_t b_ffi_c(uint64_t n)
 {
@@ -326,6 +333,7 @@ static uint64_t b_ffi_c(uint64_t n)
     }
     return acc;
 }
+#endif
 
 static void *c_thread(void *arg)
 {
@@ -351,7 +359,9 @@ static const struct bench {
     { "base/c_indirect", b_c_indirect },
     { "base/clock_gettime", b_clock },
     { "base/empty_loop", b_empty_loop },
+#ifndef GCB_NO_FFI
     { "base/ffi_c", b_ffi_c },
+#endif
     { "base/thread_create", b_thread_create },
 #ifdef GCB_GO
     { "call/empty", b_call_empty },
@@ -363,8 +373,10 @@ static const struct bench {
     { "args/string16", b_string16 },
     { "args/string4k", b_string4k },
     { "args/slice4k", b_slice4k },
+#ifndef GCB_NO_FFI
     { "ffi/empty", b_ffi_empty },
     { "ffi/add", b_ffi_add },
+#endif
     { "gocall/cgo", b_cgo },
     { "gocall/callback", b_callback },
     { "thread/first_call", b_first_call },
@@ -499,13 +511,17 @@ int main(int argc, char **argv)
         return 1;
     }
     c_add_ptr = c_add_src;
+#ifndef GCB_NO_FFI
     ffi_type *ints[2] = { &ffi_type_sint, &ffi_type_sint };
     if (ffi_prep_cif(&cif_c, FFI_DEFAULT_ABI, 2, &ffi_type_sint, ints) != FFI_OK) {
         say("fail ffi_prep_cif");
         return 1;
     }
+#endif
 #ifdef GCB_GO
+#ifndef GCB_NO_FFI
     cif_add = cif_c;
+#endif
     memset(str16, 'x', sizeof str16);
     memset(buf4k, 'y', sizeof buf4k);
 #ifdef GCB_DLOPEN

@@ -118,7 +118,7 @@ char *bench_csv(json_t *doc)
     strbuf b;
     sb_init(&b);
     sb_add(&b, "id,go,path,host,buildmode,bench,thread,threads,status,iterations,reps,min_ns,median_ns,mean_ns,"
-               "stddev_ns,cv,noisy,rerun,ratio_to_c,calls_per_s\n");
+               "stddev_ns,cv,noisy,rerun,ratio_to_c,calls_per_s,goarch,emulated\n");
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(doc, "results"), i, r) {
@@ -141,7 +141,9 @@ char *bench_csv(json_t *doc)
         sb_add(&b, json_is_true(json_object_get(r, "rerun")) ? ",true" : ",false");
         csv_num(&b, json_object_get(r, "ratio_to_c"), "%.3f");
         csv_num(&b, json_object_get(r, "calls_per_s"), "%.0f");
-        sb_add(&b, "\n");
+        sb_add(&b, ",");
+        csv_field(&b, jstr(r, "goarch"));
+        sb_add(&b, json_is_true(json_object_get(r, "emulated")) ? ",true\n" : ",false\n");
     }
     return sb_take(&b);
 }
@@ -209,6 +211,7 @@ static double median_of(json_t *doc, const char *go, const char *host, const cha
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(doc, "results"), i, r) {
+        if (json_is_true(json_object_get(r, "emulated"))) continue; /* the plots compare native figures */
         json_t *g = json_object_get(r, "go");
         bool go_ok = go ? (json_is_string(g) && !strcmp(json_string_value(g), go)) : !json_is_string(g);
         if (go_ok && !strcmp(jstr(r, "host"), host) && !strcmp(jstr(r, "bench"), bench) &&
@@ -231,7 +234,7 @@ static void releases(json_t *doc, strlist *out)
     json_t *r;
     json_array_foreach(json_object_get(doc, "results"), i, r) {
         const char *g = json_string_value(json_object_get(r, "go"));
-        if (g && !sl_has(out, g)) sl_add(out, g);
+        if (g && !json_is_true(json_object_get(r, "emulated")) && !sl_has(out, g)) sl_add(out, g);
     }
 }
 

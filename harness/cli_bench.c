@@ -64,8 +64,11 @@ static const char BENCH_HELP[] =
     "      --threshold=PCT   a significant slowdown beyond PCT is a regression\n"
     "                        (default 10)\n"
     "      --alpha=P         significance level (default 0.05)\n\n"
-    "Toolchains of a foreign --arch are listed and left out: under qemu-user a\n"
-    "timing measures the emulator, so no emulated figure enters the results.\n\n"
+    "A foreign --arch is benchmarked under qemu-user with its own C->C baselines\n"
+    "(no libffi or Python there). Such a timing measures the emulator as much\n"
+    "as Go: every figure is marked emulated (\"emulated\": true, a goarch\n"
+    "column, ids like go1.27.3/arm64), shown in its own table, and kept out of\n"
+    "the plots, which compare native figures only.\n\n"
     "Exit status: 0 every benchmark ran (compare: no regression), 1 a benchmark\n"
     "failed (compare: a regression), 2 usage error, bad input or a build the\n"
     "harness could not make, 130 interrupted.\n";
@@ -169,14 +172,21 @@ typedef struct {
     char *why[4];
 } tc_builds;
 
-struct probe_job { const common_opts *o; enum variant v; const fixture_build *fb; const char *src; char **why; };
+struct probe_job {
+    const common_opts *o;
+    enum variant v;
+    const fixture_build *fb;
+    const char *src, *cc;
+    bool ffi; /* a cross compiler for an emulated arch has no libffi */
+    char **why;
+};
 
 static int compile_probe(const char *exe, void *arg)
 {
     const struct probe_job *j = arg;
     const fixture_build *fb = j->fb;
     strlist a = { 0 };
-    sl_add(&a, j->o->m.rc.cc);
+    sl_add(&a, j->cc);
     const char *fl[] = { "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-o", exe };
     for (size_t i = 0; i < GC_ARRAY_LEN(fl); i++) sl_add(&a, fl[i]);
     if (j->v != V_BASE) {
@@ -185,6 +195,7 @@ static int compile_probe(const char *exe, void *arg)
         sl_add(&a, fb->header);
     }
     if (j->v == V_DLOPEN) sl_add(&a, "-DGCB_DLOPEN");
+    if (!j->ffi) sl_add(&a, "-DGCB_NO_FFI");
     sl_add(&a, j->src);
     char *libdir = fb ? path_dirname(fb->artifact) : NULL;
     if (j->v == V_LINKED) {
@@ -194,7 +205,7 @@ static int compile_probe(const char *exe, void *arg)
     } else if (j->v == V_ARCHIVE)
         sl_add(&a, fb->artifact);
     free(libdir);
-    sl_split(&a, GC_LIBFFI_LIBS, " ");
+    if (j->ffi) sl_split(&a, GC_LIBFFI_LIBS, " ");
     const char *tail[] = { "-pthread", "-ldl", "-lm" };
     for (size_t i = 0; i < GC_ARRAY_LEN(tail); i++) sl_add(&a, tail[i]);
     sl_add_owned(&a, NULL);
@@ -218,9 +229,10 @@ static int compile_probe(const char *exe, void *arg)
     return rc;
 }
 
-/* Compile bench/bench_probe.c for one variant into the cache; returns the
- * program's path or NULL with *why. */
-static char *build_probe(const common_opts *o, enum variant v, const fixture_build *fb, char **why)
+/* Compile bench/bench_probe.c for one variant into the cache, with the C
+ * compiler of tc's arch (NULL: the native one); returns the program's path
+ * or NULL with *why. */
+static char *build_probe(const common_opts *o, enum variant v, const fixture_build *fb, const toolchain *tc, char **why)
 {
     char *src = xasprintf("%s/bench/bench_probe.c", o->srcdir);
     size_t len = 0;
@@ -230,14 +242,15 @@ static char *build_probe(const common_opts *o, enum variant v, const fixture_bui
         free(src);
         return NULL;
     }
-    const char *cc = o->m.rc.cc;
+    bool foreign = tc && tc->foreign;
+    const char *cc = foreign ? tc->cc : o->m.rc.cc;
     uint64_t k = fnv1a64(FNV1A64_INIT, text, len);
     free(text);
     k = fnv1a64(k, cc, strlen(cc) + 1);
     k = fnv1a64(k, VARIANT_NAME[v], strlen(VARIANT_NAME[v]) + 1);
     if (fb) k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
     char *dir = xasprintf("%s/bench/%016llx", o->cachedir, (unsigned long long)k);
-    struct probe_job j = { o, v, fb, src, why };
+    struct probe_job j = { o, v, fb, src, cc, !foreign, why };
     int rc;
     char *exe = cache_program(dir, "bench_probe", compile_probe, &j, &rc);
     free(dir);
@@ -270,9 +283,15 @@ typedef struct {
     int threads;
     const char *probe;    /* program; NULL for Python */
     const char *lib;      /* c-shared library (c-dlopen, Python) */
+    const char *goarch;
+    const char *emulator; /* NULL: native */
 } plan_item;
 
-typedef struct { plan_item *v; size_t n, cap; } plan;
+/* goarch and emulator: stamped on every item added (the arch being planned). */
+/* plan_add stamps each item with the plan's goarch and emulator (the arch
+ * being planned); items are written without them. */
+#define PLAN_ITEM(...) ((plan_item){ __VA_ARGS__, NULL, NULL })
+typedef struct { plan_item *v; size_t n, cap; const char *goarch, *emulator; } plan;
 
 static void plan_add(plan *p, const bench_opts *b, plan_item it)
 {
@@ -285,14 +304,19 @@ static void plan_add(plan *p, const bench_opts *b, plan_item it)
         p->cap = p->cap ? 2 * p->cap : 64;
         p->v = xrealloc(p->v, p->cap * sizeof *p->v);
     }
+    it.goarch = p->goarch;
+    it.emulator = p->emulator;
     p->v[p->n++] = it;
 }
 
 static char *item_id(const plan_item *it)
 {
-    if (it->threads > 1 || str_prefix(it->bench, "scale/"))
-        return xasprintf("%s %s %s", it->go ? it->go : "baseline", it->host, it->bench);
-    return xasprintf("%s %s %s %s", it->go ? it->go : "baseline", it->host, it->bench, it->thread);
+    char *who = xasprintf("%s%s%s", it->go ? it->go : "baseline", it->emulator ? "/" : "", it->emulator ? it->goarch : "");
+    char *id = it->threads > 1 || str_prefix(it->bench, "scale/")
+                   ? xasprintf("%s %s %s", who, it->host, it->bench)
+                   : xasprintf("%s %s %s %s", who, it->host, it->bench, it->thread);
+    free(who);
+    return id;
 }
 
 /* Run one benchmark process and parse its report into a run object;
@@ -305,8 +329,11 @@ static json_t *run_once(const common_opts *o, const bench_opts *b, const plan_it
     snprintf(reps, sizeof reps, "%d", b->reps);
     snprintf(cpus, sizeof cpus, "%d", str_prefix(it->bench, "scale/") ? -1 : cpu);
     char *pyprobe = xasprintf("%s/bench/bench_ctypes.py", o->srcdir);
-    const char *argv[12];
+    strlist emu = { 0 };
+    if (it->emulator) sl_split(&emu, it->emulator, " ");
+    const char *argv[12 + 16];
     size_t n = 0;
+    for (size_t k = 0; k < emu.n && k < 16; k++) argv[n++] = emu.v[k];
     if (!it->probe) {
         argv[n++] = o->m.rc.python;
         argv[n++] = "-B";
@@ -328,12 +355,13 @@ static json_t *run_once(const common_opts *o, const bench_opts *b, const plan_it
     argv[n] = NULL;
     /* Generous: a slow path on a loaded machine; calibration alone may take
      * several batches. */
-    double budget_ms = (b->batch_ms * (b->reps + 30) + 60000) * o->m.rc.b.timeout_mult;
+    double budget_ms = (b->batch_ms * (b->reps + 30) + 60000) * o->m.rc.b.timeout_mult * (it->emulator ? o->m.rc.emu_timeout_mult : 1);
     proc_spec s = { .argv = argv, .capture_limit = 4096, .report_limit = 1 << 20, .timeout_ms = (int)budget_ms,
                     .interrupted = o->m.rc.b.interrupted };
     proc_result r;
     proc_run(&s, &r);
     free(pyprobe);
+    sl_free(&emu);
     json_t *run = json_object(), *batches = json_array(), *facts = json_object();
     json_object_set_new(run, "batch_ns", batches);
     json_object_set_new(run, "facts", facts);
@@ -395,6 +423,8 @@ static json_t *run_item(const common_opts *o, const bench_opts *b, const plan_it
     json_object_set_new(res, "bench", json_string(it->bench));
     json_object_set_new(res, "thread", json_string(it->thread));
     json_object_set_new(res, "threads", json_integer(it->threads));
+    json_object_set_new(res, "goarch", json_string(it->goarch));
+    json_object_set_new(res, "emulated", json_boolean(it->emulator != NULL));
     json_t *runs = json_array();
     json_object_set_new(res, "runs", runs);
     const char *status;
@@ -447,39 +477,44 @@ static int pick_cpu(void)
 static void plan_toolchain(plan *p, const bench_opts *b, const tc_builds *t)
 {
     const char *go = t->tc->version;
+    bool native = !t->tc->foreign; /* emulated: no libffi, no Python */
+    p->goarch = t->tc->goarch;
+    p->emulator = native ? NULL : t->tc->emulator;
     static const char *const TH[] = { "main", "pthread" };
     static const char *const CALLS[] = { "call/empty", "call/add" };
     const char *dl = t->probe[V_DLOPEN], *lib = t->shared.artifact;
     if (dl) {
         for (size_t c = 0; c < 2; c++)
             for (size_t h = 0; h < 2; h++)
-                plan_add(p, b, (plan_item){ go, "dlsym", "c-dlopen", "c-shared", CALLS[c], TH[h], 1, dl, lib });
+                plan_add(p, b, PLAN_ITEM(go, "dlsym", "c-dlopen", "c-shared", CALLS[c], TH[h], 1, dl, lib));
         static const char *const ARGS[] = { "args/int0", "args/int2", "args/int8", "args/struct64",
                                             "args/string16", "args/string4k", "args/slice4k" };
         for (size_t i = 0; i < GC_ARRAY_LEN(ARGS); i++)
-            plan_add(p, b, (plan_item){ go, "dlsym", "c-dlopen", "c-shared", ARGS[i], "pthread", 1, dl, lib });
-        plan_add(p, b, (plan_item){ go, "libffi", "c-dlopen", "c-shared", "ffi/empty", "pthread", 1, dl, lib });
-        plan_add(p, b, (plan_item){ go, "libffi", "c-dlopen", "c-shared", "ffi/add", "pthread", 1, dl, lib });
-        plan_add(p, b, (plan_item){ go, "dlsym", "c-dlopen", "c-shared", "gocall/cgo", "pthread", 1, dl, lib });
-        plan_add(p, b, (plan_item){ go, "dlsym", "c-dlopen", "c-shared", "gocall/callback", "pthread", 1, dl, lib });
-        plan_add(p, b, (plan_item){ go, "dlsym", "c-dlopen", "c-shared", "thread/first_call", "main", 1, dl, lib });
-        plan_add(p, b, (plan_item){ go, "dlsym", "c-dlopen", "c-shared", "panic/recovered", "pthread", 1, dl, lib });
-        plan_add(p, b, (plan_item){ go, "dlsym", "c-dlopen", "c-shared", "lock/lockosthread", "pthread", 1, dl, lib });
+            plan_add(p, b, PLAN_ITEM(go, "dlsym", "c-dlopen", "c-shared", ARGS[i], "pthread", 1, dl, lib));
+        if (native) {
+            plan_add(p, b, PLAN_ITEM(go, "libffi", "c-dlopen", "c-shared", "ffi/empty", "pthread", 1, dl, lib));
+            plan_add(p, b, PLAN_ITEM(go, "libffi", "c-dlopen", "c-shared", "ffi/add", "pthread", 1, dl, lib));
+        }
+        plan_add(p, b, PLAN_ITEM(go, "dlsym", "c-dlopen", "c-shared", "gocall/cgo", "pthread", 1, dl, lib));
+        plan_add(p, b, PLAN_ITEM(go, "dlsym", "c-dlopen", "c-shared", "gocall/callback", "pthread", 1, dl, lib));
+        plan_add(p, b, PLAN_ITEM(go, "dlsym", "c-dlopen", "c-shared", "thread/first_call", "main", 1, dl, lib));
+        plan_add(p, b, PLAN_ITEM(go, "dlsym", "c-dlopen", "c-shared", "panic/recovered", "pthread", 1, dl, lib));
+        plan_add(p, b, PLAN_ITEM(go, "dlsym", "c-dlopen", "c-shared", "lock/lockosthread", "pthread", 1, dl, lib));
         static const char *const SCALE[] = { "scale/1", "scale/2", "scale/4", "scale/8" };
         for (int i = 0; i < 4; i++)
-            plan_add(p, b, (plan_item){ go, "dlsym", "c-dlopen", "c-shared", SCALE[i], "main", 1 << i, dl, lib });
+            plan_add(p, b, PLAN_ITEM(go, "dlsym", "c-dlopen", "c-shared", SCALE[i], "main", 1 << i, dl, lib));
     }
     if (t->probe[V_LINKED])
         for (size_t c = 0; c < 2; c++)
             for (size_t h = 0; h < 2; h++)
-                plan_add(p, b, (plan_item){ go, "header", "c-linked", "c-shared", CALLS[c], TH[h], 1, t->probe[V_LINKED], NULL });
+                plan_add(p, b, PLAN_ITEM(go, "header", "c-linked", "c-shared", CALLS[c], TH[h], 1, t->probe[V_LINKED], NULL));
     if (t->probe[V_ARCHIVE])
         for (size_t c = 0; c < 2; c++)
             for (size_t h = 0; h < 2; h++)
-                plan_add(p, b, (plan_item){ go, "header", "c-archive", "c-archive", CALLS[c], TH[h], 1, t->probe[V_ARCHIVE], NULL });
-    if (t->shared.status == BUILD_OK) {
-        plan_add(p, b, (plan_item){ go, "ctypes", "python-ctypes", "c-shared", "py/ctypes_empty", "main", 1, NULL, lib });
-        plan_add(p, b, (plan_item){ go, "ctypes", "python-ctypes", "c-shared", "py/ctypes_add", "main", 1, NULL, lib });
+                plan_add(p, b, PLAN_ITEM(go, "header", "c-archive", "c-archive", CALLS[c], TH[h], 1, t->probe[V_ARCHIVE], NULL));
+    if (t->shared.status == BUILD_OK && native) {
+        plan_add(p, b, PLAN_ITEM(go, "ctypes", "python-ctypes", "c-shared", "py/ctypes_empty", "main", 1, NULL, lib));
+        plan_add(p, b, PLAN_ITEM(go, "ctypes", "python-ctypes", "c-shared", "py/ctypes_add", "main", 1, NULL, lib));
     }
 }
 
@@ -552,8 +587,14 @@ static void print_summary(json_t *doc, const toolchain_set *tcs)
         { "recovered panic", "c-dlopen", "panic/recovered", "pthread" },
     };
     printf("\nns/call (median)             ");
-    for (size_t t = 0; t < tcs->n; t++)
-        if (!tcs->v[t].error) printf(" %10s", tcs->v[t].version);
+    bool any_emulated = false;
+    for (size_t t = 0; t < tcs->n; t++) {
+        if (tcs->v[t].error) continue;
+        char *head = tcs->v[t].foreign ? xasprintf("%s/%s*", tcs->v[t].version, tcs->v[t].goarch) : xstrdup(tcs->v[t].version);
+        printf(" %*s", tcs->v[t].foreign ? 16 : 10, head);
+        free(head);
+        any_emulated |= tcs->v[t].foreign;
+    }
     printf("\n");
     for (size_t k = 0; k < GC_ARRAY_LEN(ROWS); k++) {
         printf("%-29s", ROWS[k].label);
@@ -564,17 +605,22 @@ static void print_summary(json_t *doc, const toolchain_set *tcs)
             json_t *r;
             json_array_foreach(json_object_get(doc, "results"), i, r) {
                 const char *g = json_string_value(json_object_get(r, "go"));
-                if (g && !strcmp(g, tcs->v[t].version) && !strcmp(json_string_value(json_object_get(r, "host")), ROWS[k].host) &&
+                const char *ga = json_string_value(json_object_get(r, "goarch"));
+                if (g && !strcmp(g, tcs->v[t].version) && ga && !strcmp(ga, tcs->v[t].goarch) &&
+                    !strcmp(json_string_value(json_object_get(r, "host")), ROWS[k].host) &&
                     !strcmp(json_string_value(json_object_get(r, "bench")), ROWS[k].bench) &&
                     !strcmp(json_string_value(json_object_get(r, "thread")), ROWS[k].thread) &&
                     !strcmp(json_string_value(json_object_get(r, "status")), "ok"))
                     m = json_number_value(json_object_get(r, "median_ns"));
             }
-            if (isnan(m)) printf(" %10s", "-");
-            else printf(" %10.1f", m);
+            int w = tcs->v[t].foreign ? 16 : 10;
+            if (isnan(m)) printf(" %*s", w, "-");
+            else printf(" %*.1f", w, m);
         }
         printf("\n");
     }
+    if (any_emulated)
+        printf("* emulated under qemu-user: the figure measures the emulator as much as Go, and stays out of the plots\n");
 }
 
 int cmd_bench(int argc, char **argv)
@@ -605,20 +651,39 @@ int cmd_bench(int argc, char **argv)
     tc_builds *tb = xcalloc(tcs.n ? tcs.n : 1, sizeof *tb);
     size_t ntb = 0;
     for (size_t t = 0; t < tcs.n; t++)
-        if (!tcs.v[t].error && tcs.v[t].foreign)
-            gc_warn("%s/%s: not benchmarked: under qemu-user the timings would measure the emulator, not Go",
-                    tcs.v[t].version, tcs.v[t].goarch);
-        else if (!tcs.v[t].error && tcs.v[t].cgo_enabled) tb[ntb++].tc = &tcs.v[t];
+        if (!tcs.v[t].error && tcs.v[t].cgo_enabled) tb[ntb++].tc = &tcs.v[t];
         else if (!tcs.v[t].error) gc_warn("%s: cgo is disabled; no benchmark can use it", tcs.v[t].version);
-    if (!ntb) gc_die(GC_EXIT_USAGE, "no native toolchain with cgo to benchmark (benchmarks do not run under emulation)");
+    if (!ntb) gc_die(GC_EXIT_USAGE, "no toolchain with cgo to benchmark");
+    for (size_t t = 0; t < ntb; t++)
+        if (tb[t].tc->foreign && !o.m.quiet)
+            fprintf(stderr, "%s/%s runs under qemu-user: its figures are marked emulated and kept out of the plots\n",
+                    tb[t].tc->version, tb[t].tc->goarch);
     struct build_job job = { &o, tb, ntb };
     if (!o.m.quiet) fprintf(stderr, "building the bench fixture with %zu toolchain%s…\n", ntb, ntb == 1 ? "" : "s");
     pool_run(2 * ntb, o.m.jobs, prebuild_task, prebuild_done, &job, &gc_interrupted);
     if (gc_interrupted) return GC_EXIT_INTERRUPTED;
     int rc = GC_EXIT_OK;
     char *why = NULL;
-    char *base_probe = build_probe(&o, V_BASE, NULL, &why);
+    char *base_probe = build_probe(&o, V_BASE, NULL, NULL, &why);
     if (!base_probe) gc_die(GC_EXIT_USAGE, "%s", why);
+    /* Each emulated arch gets its own C baselines, run under the same emulator. */
+    const toolchain *emu_arch[8];
+    char *emu_base[8];
+    size_t nemu = 0;
+    for (size_t t = 0; t < ntb && nemu < GC_ARRAY_LEN(emu_arch); t++) {
+        const toolchain *tc = tb[t].tc;
+        bool seen = !tc->foreign;
+        for (size_t e = 0; e < nemu && !seen; e++) seen = !strcmp(emu_arch[e]->goarch, tc->goarch);
+        if (seen) continue;
+        char *ewhy = NULL;
+        emu_base[nemu] = build_probe(&o, V_BASE, NULL, tc, &ewhy);
+        if (!emu_base[nemu]) {
+            gc_warn("%s: %s", tc->goarch, ewhy);
+            free(ewhy);
+            rc = GC_EXIT_UNEXPECTED;
+        }
+        emu_arch[nemu++] = tc;
+    }
     for (size_t t = 0; t < ntb; t++) {
         fixture_build_ensure(&o.m.rc.b, tb[t].tc, "bench", "c-shared", NULL, NULL, &tb[t].shared);
         fixture_build_ensure(&o.m.rc.b, tb[t].tc, "bench", "c-archive", NULL, NULL, &tb[t].archive);
@@ -631,11 +696,11 @@ int cmd_bench(int argc, char **argv)
             if (fb->status == BUILD_FAIL || fb->status == BUILD_ERROR) rc = GC_EXIT_UNEXPECTED;
         }
         if (tb[t].shared.status == BUILD_OK) {
-            tb[t].probe[V_DLOPEN] = build_probe(&o, V_DLOPEN, &tb[t].shared, &tb[t].why[V_DLOPEN]);
-            tb[t].probe[V_LINKED] = build_probe(&o, V_LINKED, &tb[t].shared, &tb[t].why[V_LINKED]);
+            tb[t].probe[V_DLOPEN] = build_probe(&o, V_DLOPEN, &tb[t].shared, tb[t].tc, &tb[t].why[V_DLOPEN]);
+            tb[t].probe[V_LINKED] = build_probe(&o, V_LINKED, &tb[t].shared, tb[t].tc, &tb[t].why[V_LINKED]);
         }
         if (tb[t].archive.status == BUILD_OK)
-            tb[t].probe[V_ARCHIVE] = build_probe(&o, V_ARCHIVE, &tb[t].archive, &tb[t].why[V_ARCHIVE]);
+            tb[t].probe[V_ARCHIVE] = build_probe(&o, V_ARCHIVE, &tb[t].archive, tb[t].tc, &tb[t].why[V_ARCHIVE]);
         for (int v = V_DLOPEN; v <= V_ARCHIVE; v++)
             if (tb[t].why[v]) {
                 gc_warn("%s: %s", tb[t].tc->version, tb[t].why[v]);
@@ -648,14 +713,28 @@ int cmd_bench(int argc, char **argv)
     plan p = { 0 };
     static const char *const BASE[] = { "base/c_indirect", "base/c_direct", "base/clock_gettime", "base/empty_loop",
                                         "base/ffi_c", "base/thread_create" };
+    const char *native_goarch = "native";
+    for (size_t t = 0; t < ntb; t++)
+        if (!tb[t].tc->foreign) native_goarch = tb[t].tc->goarch;
+    p.goarch = native_goarch;
     for (size_t k = 0; k < GC_ARRAY_LEN(BASE); k++)
-        plan_add(&p, &b, (plan_item){ NULL, "c", "c", NULL, BASE[k], "main", 1, base_probe, NULL });
+        plan_add(&p, &b, PLAN_ITEM(NULL, "c", "c", NULL, BASE[k], "main", 1, base_probe, NULL));
+    for (size_t e = 0; e < nemu; e++) {
+        if (!emu_base[e]) continue;
+        p.goarch = emu_arch[e]->goarch;
+        p.emulator = emu_arch[e]->emulator;
+        for (size_t k = 0; k < GC_ARRAY_LEN(BASE); k++)
+            if (strcmp(BASE[k], "base/ffi_c"))
+                plan_add(&p, &b, PLAN_ITEM(NULL, "c", "c", NULL, BASE[k], "main", 1, emu_base[e], NULL));
+    }
+    p.goarch = native_goarch;
+    p.emulator = NULL;
     const char *pylib = NULL;
     for (size_t t = 0; t < ntb && !pylib; t++)
-        if (tb[t].shared.status == BUILD_OK) pylib = tb[t].shared.artifact;
+        if (tb[t].shared.status == BUILD_OK && !tb[t].tc->foreign) pylib = tb[t].shared.artifact;
     if (pylib) {
-        plan_add(&p, &b, (plan_item){ NULL, "python", "python-ctypes", NULL, "py/loop", "main", 1, NULL, pylib });
-        plan_add(&p, &b, (plan_item){ NULL, "ctypes", "python-ctypes", NULL, "py/ctypes_c", "main", 1, NULL, pylib });
+        plan_add(&p, &b, PLAN_ITEM(NULL, "python", "python-ctypes", NULL, "py/loop", "main", 1, NULL, pylib));
+        plan_add(&p, &b, PLAN_ITEM(NULL, "ctypes", "python-ctypes", NULL, "py/ctypes_c", "main", 1, NULL, pylib));
     }
     for (size_t t = 0; t < ntb; t++) plan_toolchain(&p, &b, &tb[t]);
     if (!p.n) gc_die(GC_EXIT_USAGE, "no benchmark selected (check --bench and --toolchain)");
@@ -666,15 +745,24 @@ int cmd_bench(int argc, char **argv)
         fprintf(stderr, "running %zu benchmarks one at a time (%d × %g ms batches each, pinned to CPU %d)…\n", p.n,
                 b.reps, b.batch_ms, cpu);
     json_t *results = json_array();
-    double c_ind = NAN;
+    double c_ind = NAN;           /* the native baseline */
+    json_t *emu_c_ind = json_object(); /* goarch -> its emulated baseline */
     size_t failed = 0, noisy = 0;
     for (size_t k = 0; k < p.n && !gc_interrupted; k++) {
         json_t *r = run_item(&o, &b, &p.v[k], cpu);
         const char *st = json_string_value(json_object_get(r, "status"));
         bool ok = !strcmp(st, "ok");
-        if (ok && !strcmp(p.v[k].bench, "base/c_indirect")) c_ind = json_number_value(json_object_get(r, "median_ns"));
-        if (ok && !isnan(c_ind) && c_ind > 0)
-            json_object_set_new(r, "ratio_to_c", json_real(json_number_value(json_object_get(r, "median_ns")) / c_ind));
+        const char *emu_arch_name = p.v[k].emulator ? p.v[k].goarch : NULL;
+        if (ok && !strcmp(p.v[k].bench, "base/c_indirect")) {
+            double m = json_number_value(json_object_get(r, "median_ns"));
+            if (emu_arch_name) json_object_set_new(emu_c_ind, emu_arch_name, json_real(m));
+            else c_ind = m;
+        }
+        /* A ratio divides by the C->C call of the same arch, emulated or not. */
+        double base = emu_arch_name ? json_number_value(json_object_get(emu_c_ind, emu_arch_name)) : c_ind;
+        if (emu_arch_name && !json_object_get(emu_c_ind, emu_arch_name)) base = NAN;
+        if (ok && !isnan(base) && base > 0)
+            json_object_set_new(r, "ratio_to_c", json_real(json_number_value(json_object_get(r, "median_ns")) / base));
         if (!ok && !gc_interrupted) failed += strcmp(st, "skip") != 0;
         noisy += ok && json_is_true(json_object_get(r, "noisy"));
         if (!o.m.quiet) {
@@ -720,6 +808,11 @@ int cmd_bench(int argc, char **argv)
     free(model);
     json_object_set_new(doc, "baseline", json_pack("{s:s, s:o}", "bench", "base/c_indirect", "median_ns",
                                                    isnan(c_ind) ? json_null() : json_real(c_ind)));
+    if (json_object_size(emu_c_ind))
+        json_object_set_new(doc, "emulated_baselines", json_pack("{s:s, s:s, s:o}", "bench", "base/c_indirect", "note",
+                                                                 "median ns under qemu-user, per goarch", "median_ns", emu_c_ind));
+    else
+        json_decref(emu_c_ind);
     json_object_set_new(doc, "run", json_pack("{s:f, s:f, s:i, s:i, s:b}", "build_s", t_build / 1000, "total_s",
                                               (now_ms() - t0) / 1000, "failed", (int)failed, "noisy", (int)noisy,
                                               "interrupted", gc_interrupted != 0));
@@ -750,6 +843,7 @@ int cmd_bench(int argc, char **argv)
     free(tb);
     free(p.v);
     free(base_probe);
+    for (size_t e = 0; e < nemu; e++) free(emu_base[e]);
     sl_free(&b.benches);
     toolchain_set_free(&tcs);
     if (gc_interrupted) return GC_EXIT_INTERRUPTED;

@@ -196,6 +196,44 @@ START_TEST(plot_tables_put_missing_values_as_question_marks)
 }
 END_TEST
 
+START_TEST(emulated_figures_stay_out_of_the_plots)
+{
+    char *dir = unit_tmpdir();
+    json_t *d = doc_with("go1.22.1 c-dlopen call/add pthread", 40, 0);
+    /* The same release and benchmark under qemu: 100 times slower, and first. */
+    json_t *emu = doc_with("go1.22.1/arm64 c-dlopen call/add pthread", 4000, 0);
+    json_t *er = json_array_get(json_object_get(emu, "results"), 0);
+    json_object_set_new(er, "goarch", json_string("arm64"));
+    json_object_set_new(er, "emulated", json_true());
+    json_array_insert(json_object_get(d, "results"), 0, er);
+    /* An emulated-only release must not get a row either. */
+    json_t *emu2 = doc_with("go1.27.3/arm64 c-dlopen call/add pthread", 3000, 0);
+    json_t *er2 = json_array_get(json_object_get(emu2, "results"), 0);
+    json_object_set_new(er2, "go", json_string("go1.27.3"));
+    json_object_set_new(er2, "emulated", json_true());
+    json_array_append(json_object_get(d, "results"), er2);
+    int ncols[5];
+    ck_assert_int_eq(bench_plot_data(d, dir, ncols), 0);
+    char *p = path_join(dir, "paths.dat");
+    char *text = read_file(p, NULL);
+    ck_assert(text);
+    ck_assert_msg(strstr(text, "\n1.22.1 ? 40 ?") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "4000") == NULL && strstr(text, "1.27.3") == NULL, "%s", text);
+    ck_assert_int_eq(ncols[2], 2); /* scaling: one column per native release */
+    char *csv = bench_csv(d);
+    ck_assert_msg(strstr(csv, ",goarch,emulated\n") != NULL, "%s", csv);
+    ck_assert_msg(strstr(csv, ",arm64,true\n") != NULL, "%s", csv);
+    free(csv);
+    free(text);
+    free(p);
+    json_decref(emu);
+    json_decref(emu2);
+    json_decref(d);
+    rm_rf(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_bench(void)
 {
     Suite *s = suite_create("bench");
@@ -210,6 +248,7 @@ Suite *suite_bench(void)
     tcase_add_test(d, result_summary_from_raw_batches);
     tcase_add_test(d, compare_documents_exit_status);
     tcase_add_test(d, plot_tables_put_missing_values_as_question_marks);
+    tcase_add_test(d, emulated_figures_stay_out_of_the_plots);
     suite_add_tcase(s, d);
     return s;
 }
