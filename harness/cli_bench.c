@@ -67,7 +67,7 @@ static const char BENCH_HELP[] =
     "A foreign --arch is benchmarked under qemu-user with its own C->C baselines\n"
     "(no libffi or Python there). Such a timing measures the emulator as much\n"
     "as Go: every figure is marked emulated (\"emulated\": true, a goarch\n"
-    "column, ids like go1.27.3/arm64), shown in its own table, and kept out of\n"
+    "column, ids like go1.27.3/arm64), starred in the summary, and kept out of\n"
     "the plots, which compare native figures only.\n\n"
     "Exit status: 0 every benchmark ran (compare: no regression), 1 a benchmark\n"
     "failed (compare: a regression), 2 usage error, bad input or a build the\n"
@@ -287,7 +287,6 @@ typedef struct {
     const char *emulator; /* NULL: native */
 } plan_item;
 
-/* goarch and emulator: stamped on every item added (the arch being planned). */
 /* plan_add stamps each item with the plan's goarch and emulator (the arch
  * being planned); items are written without them. */
 #define PLAN_ITEM(...) ((plan_item){ __VA_ARGS__, NULL, NULL })
