@@ -33,7 +33,8 @@ void report_parse(const char *text, size_t len, probe_report *r)
                 json_object_set_new(r->facts, rest, json_true());
             r->lines++;
         } else if (!strcmp(word, "mark") && sp) {
-            char *sp2 = strchr(rest, ' ');
+            /* The timestamp is the last word: a mark's name may have spaces. */
+            char *sp2 = strrchr(rest, ' ');
             if (sp2) {
                 *sp2 = 0;
                 free(r->mark_name);

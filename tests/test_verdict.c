@@ -46,6 +46,12 @@ START_TEST(parses_the_report_protocol)
     ck_assert_str_eq(r.detail, "a.c:3: oops");
     ck_assert_int_eq(r.junk, 1);
     report_free(&r);
+    /* A mark's name may have spaces: the timestamp is the last word. */
+    const char *spaced = "mark export called from a constructor 456\n";
+    report_parse(spaced, strlen(spaced), &r);
+    ck_assert_str_eq(r.mark_name, "export called from a constructor");
+    ck_assert_int_eq(r.mark_ns, 456);
+    report_free(&r);
 }
 END_TEST
 
