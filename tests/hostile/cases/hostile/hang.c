@@ -8,5 +8,6 @@ void probe_main(int argc, char **argv)
     (void)argc, (void)argv;
     signal(SIGTERM, SIG_IGN);
     gc_fact("hanging", "true");
+    gc_mark("pause");
     for (;;) pause();
 }
