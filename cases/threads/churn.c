@@ -43,8 +43,7 @@ void probe_main(int argc, char **argv)
     /* Under qemu-user a thread start costs milliseconds, not microseconds:
      * fewer threads there, still two orders of magnitude past any M the
      * runtime could keep. */
-    const char *emu = getenv("GOCOMPAT_EMULATOR");
-    const int TOTAL = emu && *emu ? EMULATED_TOTAL : NATIVE_TOTAL;
+    const int TOTAL = gc_emulated() ? EMULATED_TOTAL : NATIVE_TOTAL;
     GO_FN(Mix)(0); /* the runtime is up before counting its threads */
     int before = threads_now();
     struct timespec a, b;

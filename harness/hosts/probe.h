@@ -39,6 +39,8 @@ int gc_copy_file(const char *from, const char *to);
  * GOCOMPAT_EMULATOR when the cell runs under qemu-user: a foreign binary
  * cannot be exec'd directly. Returns only on failure (-1, errno set). */
 int gc_exec_self(char *const argv[]);
+/* Whether this cell runs under qemu-user (GOCOMPAT_EMULATOR is set). */
+int gc_emulated(void);
 /* A numeric field of /proc/self/status ("Threads", "VmRSS" …), or -1. */
 long gc_status_field(const char *name);
 /* FNV-1a over a folder's file names and contents, in name order (dot files

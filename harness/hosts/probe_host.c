@@ -134,10 +134,16 @@ int gc_copy_file(const char *from, const char *to)
     return rc;
 }
 
-int gc_exec_self(char *const argv[])
+int gc_emulated(void)
 {
     const char *emu = getenv("GOCOMPAT_EMULATOR");
-    if (!emu || !*emu) return execv("/proc/self/exe", argv);
+    return emu && *emu;
+}
+
+int gc_exec_self(char *const argv[])
+{
+    if (!gc_emulated()) return execv("/proc/self/exe", argv);
+    const char *emu = getenv("GOCOMPAT_EMULATOR");
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1); /* qemu answers with the guest binary */
     if (n <= 0) return -1;
