@@ -758,8 +758,8 @@ int cmd_bench(int argc, char **argv)
             else c_ind = m;
         }
         /* A ratio divides by the C->C call of the same arch, emulated or not. */
+        /* json_number_value of a missing baseline is 0: no ratio then. */
         double base = emu_arch_name ? json_number_value(json_object_get(emu_c_ind, emu_arch_name)) : c_ind;
-        if (emu_arch_name && !json_object_get(emu_c_ind, emu_arch_name)) base = NAN;
         if (ok && !isnan(base) && base > 0)
             json_object_set_new(r, "ratio_to_c", json_real(json_number_value(json_object_get(r, "median_ns")) / base));
         if (!ok && !gc_interrupted) failed += strcmp(st, "skip") != 0;

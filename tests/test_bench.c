@@ -176,29 +176,35 @@ START_TEST(compare_documents_exit_status)
 }
 END_TEST
 
-START_TEST(plot_tables_put_missing_values_as_question_marks)
+/* The plot data of doc, written to a fresh folder: paths.dat's text. */
+static char *paths_table(json_t *doc, int ncols[5])
 {
     char *dir = unit_tmpdir();
-    json_t *d = doc_with("go1.22.1 c-dlopen call/add pthread", 40, 0);
-    int ncols[5];
-    ck_assert_int_eq(bench_plot_data(d, dir, ncols), 0);
+    ck_assert_int_eq(bench_plot_data(doc, dir, ncols), 0);
     char *p = path_join(dir, "paths.dat");
     char *text = read_file(p, NULL);
     ck_assert(text);
+    free(p);
+    rm_rf(dir);
+    free(dir);
+    return text;
+}
+
+START_TEST(plot_tables_put_missing_values_as_question_marks)
+{
+    json_t *d = doc_with("go1.22.1 c-dlopen call/add pthread", 40, 0);
+    int ncols[5];
+    char *text = paths_table(d, ncols);
     /* header, then "1.22.1 ? 40 ? …": no baseline, the dlsym Add figure */
     ck_assert_msg(strstr(text, "\n1.22.1 ? 40 ?") != NULL, "%s", text);
     ck_assert_int_eq(ncols[0], 9);
     free(text);
-    free(p);
     json_decref(d);
-    rm_rf(dir);
-    free(dir);
 }
 END_TEST
 
 START_TEST(emulated_figures_stay_out_of_the_plots)
 {
-    char *dir = unit_tmpdir();
     json_t *d = doc_with("go1.22.1 c-dlopen call/add pthread", 40, 0);
     /* The same release and benchmark under qemu: 100 times slower, and first. */
     json_t *emu = doc_with("go1.22.1/arm64 c-dlopen call/add pthread", 4000, 0);
@@ -213,10 +219,7 @@ START_TEST(emulated_figures_stay_out_of_the_plots)
     json_object_set_new(er2, "emulated", json_true());
     json_array_append(json_object_get(d, "results"), er2);
     int ncols[5];
-    ck_assert_int_eq(bench_plot_data(d, dir, ncols), 0);
-    char *p = path_join(dir, "paths.dat");
-    char *text = read_file(p, NULL);
-    ck_assert(text);
+    char *text = paths_table(d, ncols);
     ck_assert_msg(strstr(text, "\n1.22.1 ? 40 ?") != NULL, "%s", text);
     ck_assert_msg(strstr(text, "4000") == NULL && strstr(text, "1.27.3") == NULL, "%s", text);
     ck_assert_int_eq(ncols[2], 2); /* scaling: one column per native release */
@@ -225,12 +228,9 @@ START_TEST(emulated_figures_stay_out_of_the_plots)
     ck_assert_msg(strstr(csv, ",arm64,true\n") != NULL, "%s", csv);
     free(csv);
     free(text);
-    free(p);
     json_decref(emu);
     json_decref(emu2);
     json_decref(d);
-    rm_rf(dir);
-    free(dir);
 }
 END_TEST
 
