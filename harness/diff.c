@@ -346,9 +346,11 @@ static void md_section(FILE *f, const json_t *d, const char *title, const char *
         bool want = false;
         for (size_t k = 0; kinds[k]; k++) want |= !strcmp(jstr(c, "kind"), kinds[k]);
         if (!want) continue;
-        if (!n++) fprintf(f, "\n## %s\n\n| case | host | buildmode | old | new | detail |\n|---|---|---|---|---|---|\n", title);
+        if (!n++)
+            fprintf(f, "\n## %s\n\n| case | host | buildmode | goarch | old | new | detail |\n|---|---|---|---|---|---|---|\n",
+                    title);
         json_t *a = json_object_get(c, "old"), *b = json_object_get(c, "new");
-        fprintf(f, "| %s | %s | %s | ", jstr(c, "case"), jstr(c, "host"), jstr(c, "buildmode"));
+        fprintf(f, "| %s | %s | %s | %s | ", jstr(c, "case"), jstr(c, "host"), jstr(c, "buildmode"), jstr(c, "goarch"));
         if (a) fprintf(f, "%s %s (%s)", jstr(a, "go"), jstr(a, "status"), jstr(a, "outcome"));
         else fputs("—", f);
         fputs(" | ", f);
@@ -384,8 +386,14 @@ void diff_render_md(const json_t *d, FILE *f)
         size_t k;
         json_t *e;
         json_array_foreach(ev, k, e) {
-            if (!n++) fprintf(f, "\n## Evidence changes\n\n| case | host | buildmode | fact | old | new |\n|---|---|---|---|---|---|\n");
-            fprintf(f, "| %s | %s | %s | %s | ", jstr(c, "case"), jstr(c, "host"), jstr(c, "buildmode"), jstr(e, "key"));
+            if (!n++)
+                fprintf(f, "\n## Evidence changes\n\n| release | case | host | buildmode | fact | old | new |\n"
+                           "|---|---|---|---|---|---|---|\n");
+            /* A release and arch per row: one case's facts change in many cells. */
+            const json_t *side = json_object_get(c, "new") ? json_object_get(c, "new") : json_object_get(c, "old");
+            const char *go = jstr(side, "go"); /* a foreign column's label carries its arch already */
+            fprintf(f, "| %s%s%s | %s | %s | %s | %s | ", go, strchr(go, '/') ? "" : "/", strchr(go, '/') ? "" : jstr(c, "goarch"),
+                    jstr(c, "case"), jstr(c, "host"), jstr(c, "buildmode"), jstr(e, "key"));
             if (json_object_get(e, "added")) {
                 fputs("removed: ", f);
                 md_json(f, json_object_get(e, "removed"));
