@@ -9,6 +9,7 @@ import shlex
 import subprocess
 import tempfile
 
+import gocompat_elf as ge
 import gocompat_probe as p
 
 SOURCE = '''package main
@@ -40,19 +41,11 @@ int main(int argc, char **argv)
 EMULATOR = shlex.split(os.environ.get("GOCOMPAT_EMULATOR", ""))
 
 
-def go_env():
-    env = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="", GOPROXY="off", CGO_ENABLED="1",
-               GOCACHE=os.environ["GOCOMPAT_GOCACHE"], GO111MODULE="on")
-    if EMULATOR:
-        env.update(GOARCH=os.environ["GOCOMPAT_GOARCH"], CC=os.environ["GOCOMPAT_CC"])
-    return env
-
-
 def build(workdir, value, out):
     with open(os.path.join(workdir, "main.go"), "w") as f:
         f.write(SOURCE % value)
     r = subprocess.run([os.environ["GOCOMPAT_GO"], "build", "-buildmode=c-shared", "-o", out, "."],
-                       cwd=workdir, env=go_env(), capture_output=True, text=True)
+                       cwd=workdir, env=ge.go_env(GO111MODULE="on"), capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("go build failed: " + r.stderr.strip().splitlines()[-1])
 

@@ -98,6 +98,18 @@ def compile_header(header, lang):
     return r.returncode == 0, (lines[0] if lines else ""), " ".join(argv)
 
 
+def go_env(**extra):
+    """The environment of a `go` command run by a probe: the toolchain under
+    test offline, with the cell's GOCACHE, building for the cell's arch (on
+    a foreign arch, with that arch's C compiler)."""
+    e = dict(os.environ, GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="", CGO_ENABLED="1",
+             GOCACHE=os.environ["GOCOMPAT_GOCACHE"])
+    if os.environ.get("GOCOMPAT_EMULATOR"):
+        e.update(GOARCH=os.environ["GOCOMPAT_GOARCH"], CC=os.environ["GOCOMPAT_CC"])
+    e.update(extra)
+    return e
+
+
 def go_build(args, src=None, env=None):
     """Run `go ARGS` in a private copy of the fixture with the toolchain
     under test. Returns (exit code, first error line, output folder)."""
@@ -106,9 +118,7 @@ def go_build(args, src=None, env=None):
     for f in os.listdir(src):
         with open(os.path.join(src, f), "rb") as a, open(os.path.join(tmp, f), "wb") as b:
             b.write(a.read())
-    e = dict(os.environ, GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="", CGO_ENABLED="1",
-             GOCACHE=os.environ["GOCOMPAT_GOCACHE"])
-    e.update(env or {})
+    e = go_env(**(env or {}))
     r = subprocess.run([os.environ["GOCOMPAT_GO"]] + args, cwd=tmp, env=e, capture_output=True, text=True,
                        check=False)
     lines = [l for l in r.stderr.splitlines() if l and not l.startswith("#")]
