@@ -391,8 +391,9 @@ void diff_render_md(const json_t *d, FILE *f)
                            "|---|---|---|---|---|---|---|\n");
             /* A release and arch per row: one case's facts change in many cells. */
             const json_t *side = json_object_get(c, "new") ? json_object_get(c, "new") : json_object_get(c, "old");
-            const char *go = jstr(side, "go"); /* a foreign column's label carries its arch already */
-            fprintf(f, "| %s%s%s | %s | %s | %s | %s | ", go, strchr(go, '/') ? "" : "/", strchr(go, '/') ? "" : jstr(c, "goarch"),
+            const char *go = jstr(side, "go");
+            bool has_arch = strchr(go, '/') != NULL; /* a foreign column's label carries its arch already */
+            fprintf(f, "| %s%s%s | %s | %s | %s | %s | ", go, has_arch ? "" : "/", has_arch ? "" : jstr(c, "goarch"),
                     jstr(c, "case"), jstr(c, "host"), jstr(c, "buildmode"), jstr(e, "key"));
             if (json_object_get(e, "added")) {
                 fputs("removed: ", f);
