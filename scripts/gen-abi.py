@@ -597,7 +597,7 @@ def ret_ser(t, v, obs):
 # Files the C probes compile in besides their own source: their digest is a
 # hostflag of every generated case, so the host cache rebuilds the probes
 # whenever one of them changes.
-PROBE_INPUTS = ['harness/abi.c', 'harness/abi.h', 'cases/abi/abi_run.h']
+PROBE_INPUTS = ['probe/abi.c', 'probe/abi.h', 'cases/abi/abi_run.h']
 
 
 def inputs_digest(root, generated):

@@ -21,7 +21,7 @@ expect() {
 }
 
 tree() { # a source tree with the real fixtures and hosts, and cases of its own
-  mkdir -p "$1/cases" && ln -s "$top/gosrc" "$1/gosrc" && ln -s "$top/harness" "$1/harness"
+  mkdir -p "$1/cases" && ln -s "$top/gosrc" "$1/gosrc" && ln -s "$top/probe" "$1/probe"
 }
 
 # Malformed descriptors: every one named with its line, nothing run.
@@ -54,7 +54,7 @@ grep -q 'did not answer' "$dir/out" || fail "hanging toolchain not reported: $(c
 
 # A fixture that does not compile is a failed cell, not a stopped run.
 tc=$("$bin" toolchains --json | python3 -c 'import json,sys; print([t["version"] for t in json.load(sys.stdin) if "error" not in t and not t.get("emulator")][-1])')
-t="$dir/broken"; mkdir -p "$t/cases/build" "$t/gosrc/broken"; ln -s "$top/gosrc/basic" "$t/gosrc/basic"; ln -s "$top/harness" "$t/harness"
+t="$dir/broken"; mkdir -p "$t/cases/build" "$t/gosrc/broken"; ln -s "$top/gosrc/basic" "$t/gosrc/basic"; ln -s "$top/probe" "$t/probe"
 printf 'module gocompat/broken\n\ngo 1.19\n' >"$t/gosrc/broken/go.mod"
 printf 'package main\n\nimport "C"\n\nfunc main() { undefinedThing() }\n' >"$t/gosrc/broken/main.go"
 printf 'kind: build\nfixture: broken\nbuildmodes: c-shared\nexpect: builds\n' >"$t/cases/build/broken.case"

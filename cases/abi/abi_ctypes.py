@@ -1,6 +1,6 @@
 """ABI shapes called from Python ctypes, argtypes/restype built from
 shapes.tsv at run time (no per-shape code). The oracle is the same C as for
-the C hosts (abi_oracle_gen.c plus the value generator harness/abi.c),
+the C hosts (abi_oracle_gen.c plus the value generator probe/abi.c),
 compiled with $GOCOMPAT_CC into a small library (cached in the fixture's
 build folder); the oracle and the Go
 export get the same argument objects and must agree bit for bit.
@@ -39,7 +39,7 @@ SCALAR = {
     "z": ctypes.c_size_t, "u": ctypes.c_size_t, "g": ctypes.c_ssize_t, "f": RawFloat,
     "d": RawDouble, "b": ctypes.c_bool, "p": ctypes.c_void_p, "@": ctypes.c_void_p,
 }
-# enum abi_kind in harness/abi.h
+# enum abi_kind in probe/abi.h
 KIND = {"a": 1, "h": 2, "s": 3, "t": 4, "i": 5, "j": 6, "x": 7, "y": 8, "z": 9, "u": 10,
         "f": 11, "d": 12, "b": 13, "p": 14, "g": 15}
 STR_MAX = 48
@@ -109,9 +109,9 @@ def build(cc, cachedir, lib):
     """The oracle library, and a shared library for a c-archive fixture,
     cached in the fixture's build folder (keyed by their inputs)."""
     srcs = [os.path.join(HERE, "abi_oracle_gen.c"), os.path.join(HERE, "abi_types_gen.h"),
-            os.path.join(ROOT, "harness", "abi.c"), os.path.join(ROOT, "harness", "abi.h")]
+            os.path.join(ROOT, "probe", "abi.c"), os.path.join(ROOT, "probe", "abi.h")]
     oracle = _cached(cachedir, "abi-oracle-%s.so" % _digest(srcs, cc), lambda out: _run(
-        [cc, "-shared", "-fPIC", "-O1", "-o", out, srcs[0], srcs[2], "-I" + os.path.join(ROOT, "harness")],
+        [cc, "-shared", "-fPIC", "-O1", "-o", out, srcs[0], srcs[2], "-I" + os.path.join(ROOT, "probe")],
         "building the oracle"))
     if lib.endswith(".a"):
         lib = _cached(cachedir, "abi-archive-%s.so" % _digest([lib], cc), lambda out: _run(

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "probe.h"
-#include "../../harness/abi.c"
+#include "abi.h"
 #include "abi_oracle_gen.c"
 #include "abi_run.h"
 

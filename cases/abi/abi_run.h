@@ -4,7 +4,7 @@
  * oracle and one for the Go export, a bit-exact comparison of the two, and
  * the per-group driver that reports facts and the verdict.
  *
- * Included after probe.h, ../../harness/abi.c and abi_oracle_gen.c. */
+ * Included after probe.h, abi.h and abi_oracle_gen.c. */
 #ifndef GOCOMPAT_ABI_RUN_H
 #define GOCOMPAT_ABI_RUN_H
 

@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include "casefile.h"
 #include "arch.h"
-#include "toolchain.h"
+#include "goversion.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -45,7 +45,7 @@ void toolchain_candidates(strlist *out, bool defaults, const char *configured, c
     for (size_t i = 0; extra && i < extra->n; i++) add_candidate(out, extra->v[i]);
 }
 
-static char *json_str(json_t *o, const char *k)
+static char *env_field(json_t *o, const char *k)
 {
     json_t *v = json_object_get(o, k);
     return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
@@ -60,12 +60,12 @@ int toolchain_parse_env(toolchain *tc, const char *text)
         json_decref(o);
         return -1;
     }
-    tc->version = json_str(o, "GOVERSION");
-    tc->goroot = json_str(o, "GOROOT");
-    tc->goos = json_str(o, "GOOS");
-    tc->goarch = json_str(o, "GOARCH");
-    tc->cc = json_str(o, "CC");
-    char *cgo = json_str(o, "CGO_ENABLED");
+    tc->version = env_field(o, "GOVERSION");
+    tc->goroot = env_field(o, "GOROOT");
+    tc->goos = env_field(o, "GOOS");
+    tc->goarch = env_field(o, "GOARCH");
+    tc->cc = env_field(o, "CC");
+    char *cgo = env_field(o, "CGO_ENABLED");
     tc->cgo_enabled = cgo && strcmp(cgo, "1") == 0;
     free(cgo);
     json_decref(o);
@@ -153,42 +153,6 @@ static void probe_one(toolchain *tc, int timeout_ms)
     proc_result_free(&r);
     env_free(env);
     free(cache);
-}
-
-/* Numeric fields of "go1.22.12", "go1.21rc1": major, minor, patch, and a
- * pre-release rank (release sorts after its rc/beta). */
-static void version_key(const char *v, long k[5])
-{
-    memset(k, 0, 5 * sizeof k[0]);
-    k[3] = 2; /* release */
-    if (str_prefix(v, "go")) v += 2;
-    for (int i = 0; i < 3 && *v; i++) {
-        if (!isdigit((unsigned char)*v)) break;
-        k[i] = strtol(v, (char **)&v, 10);
-        if (*v == '.') v++;
-        else break;
-    }
-    if (str_prefix(v, "rc")) { k[3] = 1; k[4] = strtol(v + 2, NULL, 10); }
-    else if (str_prefix(v, "beta")) { k[3] = 0; k[4] = strtol(v + 4, NULL, 10); }
-}
-
-int go_version_cmp(const char *a, const char *b)
-{
-    long ka[5], kb[5];
-    version_key(a, ka);
-    version_key(b, kb);
-    /* A missing patch ("go1.21") counts as .0 for ordering. */
-    for (int i = 0; i < 5; i++)
-        if (ka[i] != kb[i]) return ka[i] < kb[i] ? -1 : 1;
-    return 0;
-}
-
-char *go_version_minor(const char *v)
-{
-    long k[5];
-    if (!v || !str_prefix(v, "go") || !isdigit((unsigned char)v[2])) return NULL;
-    version_key(v, k);
-    return xasprintf("%ld.%ld", k[0], k[1]);
 }
 
 static int cmp_tc(const void *a, const void *b)

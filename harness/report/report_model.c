@@ -8,7 +8,7 @@
 #define _GNU_SOURCE
 #include "report.h"
 #include "record.h"
-#include "toolchain.h"
+#include "goversion.h"
 
 #include <ctype.h>
 #include <errno.h>

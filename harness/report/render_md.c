@@ -5,7 +5,7 @@
 #include "report.h"
 #include "record.h"
 #include "table.h"
-#include "toolchain.h"
+#include "goversion.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,7 @@
 #ifndef GOCOMPAT_TOOLCHAIN_H
 #define GOCOMPAT_TOOLCHAIN_H
 
+#include "goversion.h"
 #include "util.h"
 
 typedef struct {
@@ -29,10 +30,6 @@ void toolchain_discover(toolchain_set *set, const strlist *candidates, int timeo
 /* Parse `go env -json` output into tc; returns 0 or -1 with tc->error set. */
 int toolchain_parse_env(toolchain *tc, const char *json_text);
 
-/* Compare two Go version strings ("go1.9" < "go1.19.2" < "go1.21rc1" < "go1.21.0"). */
-int go_version_cmp(const char *a, const char *b);
-/* "go1.22.12" -> "1.22" (caller frees); NULL when not a Go version. */
-char *go_version_minor(const char *v);
 
 void toolchain_set_free(toolchain_set *set);
 const toolchain *toolchain_find(const toolchain_set *set, const char *version_or_path);

@@ -49,7 +49,7 @@ static void usage(FILE *f)
             "  2    usage error, bad input, or the harness could not do its job\n"
             "  130  interrupted; records written so far are kept\n\n"
             "Environment:\n"
-            "  GOCOMPAT_SRCDIR        project folder with cases/, gosrc/, harness/hosts/\n"
+            "  GOCOMPAT_SRCDIR        project folder with cases/, gosrc/, probe/\n"
             "  GOCOMPAT_CACHE         build cache (default ~/.cache/gocompat)\n"
             "  GOCOMPAT_TIMEOUT_MULT  scale every timeout (default 1)\n\n"
             "gocompat %s\n",

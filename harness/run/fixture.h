@@ -9,7 +9,7 @@
 #include "toolchain.h"
 
 typedef struct {
-    const char *srcdir;     /* project root: gosrc/, cases/, harness/hosts/ */
+    const char *srcdir;     /* project root: gosrc/, cases/, probe/ */
     const char *cachedir;
     double timeout_mult;
     volatile sig_atomic_t *interrupted;

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "cell.h"
+#include "hostbuild.h"
 #include "proc.h"
 
 #include <errno.h>
@@ -97,6 +97,26 @@ static char *probe_file(const cell *x, const char *suffix)
     return xasprintf("%s/%s%s", x->c->dir, x->c->probe, suffix);
 }
 
+/* The probe SDK (probe/): every C host is compiled with its C sources, and
+ * a host binary's cache key covers all of its files. */
+static const char *const SDK_C_SOURCES[] = { "probe_host.c", "abi.c", NULL };
+static const char *const SDK_HEADERS[] = { "probe.h", "abi.h", NULL };
+
+static char *sdk_dir(const run_ctx *ctx) { return path_join(ctx->b.srcdir, "probe"); }
+
+static uint64_t hash_sdk(const run_ctx *ctx, uint64_t k)
+{
+    char *dir = sdk_dir(ctx);
+    for (int pass = 0; pass < 2; pass++)
+        for (const char *const *f = pass ? SDK_HEADERS : SDK_C_SOURCES; *f; f++) {
+            char *p = path_join(dir, *f);
+            k = hash_file(k, p);
+            free(p);
+        }
+    free(dir);
+    return k;
+}
+
 /* Foreign-arch cells build their C hosts with the arch's cross compiler. */
 static const char *host_cc(const run_ctx *ctx, const cell *x) { return x->tc->foreign ? x->tc->cc : ctx->cc; }
 
@@ -104,8 +124,7 @@ static int build_c_host(const run_ctx *ctx, const cell *x, const fixture_build *
 {
     const char *h = x->run->host;
     char *src = probe_file(x, ".c");
-    char *hostdir = xasprintf("%s/harness/hosts", ctx->b.srcdir);
-    char *hostc = path_join(hostdir, "probe_host.c");
+    char *hostdir = sdk_dir(ctx);
     char *libdir = path_dirname(fb->artifact);
     strlist a = { 0 };
     sl_add(&a, host_cc(ctx, x));
@@ -124,7 +143,7 @@ static int build_c_host(const run_ctx *ctx, const cell *x, const fixture_build *
     sl_add(&a, "-o");
     sl_add(&a, out);
     sl_add(&a, src);
-    sl_add(&a, hostc);
+    for (const char *const *f = SDK_C_SOURCES; *f; f++) sl_add_owned(&a, path_join(hostdir, *f));
     if (!strcmp(h, "c-linked") || !strcmp(h, "c-threads")) {
         sl_add_owned(&a, xasprintf("-L%s", libdir));
         sl_add_owned(&a, xasprintf("-l:%s", path_basename(fb->artifact)));
@@ -142,7 +161,6 @@ static int build_c_host(const run_ctx *ctx, const cell *x, const fixture_build *
     sl_free(&a);
     free(src);
     free(hostdir);
-    free(hostc);
     free(libdir);
     return rc;
 }
@@ -249,13 +267,9 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
     k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
     k = hash_file(k, src);
     if (!go_host) {
-        char *hostc = xasprintf("%s/harness/hosts/probe_host.c", ctx->b.srcdir);
-        char *hosth = xasprintf("%s/harness/hosts/probe.h", ctx->b.srcdir);
-        k = hash_file(hash_file(k, hostc), hosth);
+        k = hash_sdk(ctx, k);
         k = fnv1a64(k, host_cc(ctx, x), strlen(host_cc(ctx, x)) + 1);
         for (size_t i = 0; i < x->c->hostflags.n; i++) k = fnv1a64(k, x->c->hostflags.v[i], strlen(x->c->hostflags.v[i]) + 1);
-        free(hostc);
-        free(hosth);
     }
     free(src);
     char *exe = cached_host(ctx, x, fb, k, go_host ? build_go_host : build_c_host, why, is_harness);

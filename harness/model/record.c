@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 #include "record.h"
-#include "toolchain.h"
+#include "goversion.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include "table.h"
 #include "record.h"
-#include "toolchain.h"
+#include "goversion.h"
 #include "util.h"
 
 #include <stdlib.h>

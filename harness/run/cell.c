@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cell.h"
+#include "hostbuild.h"
 #include "expectations.h"
 #include "record.h"
 #include "verdict.h"
@@ -221,7 +222,7 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
             sl_add_owned(&env, xasprintf("HOME=%s", getenv("HOME") ? getenv("HOME") : "/tmp"));
             sl_add(&env, "LC_ALL=C");
             sl_add_owned(&env, xasprintf("GOCOMPAT_SEED=%llu", ctx->seed));
-            sl_add_owned(&env, xasprintf("PYTHONPATH=%s/harness/hosts", ctx->b.srcdir));
+            sl_add_owned(&env, xasprintf("PYTHONPATH=%s/probe", ctx->b.srcdir));
             sl_add(&env, "PYTHONDONTWRITEBYTECODE=1");
             probe_env(ctx, x, &fb, &env);
             for (size_t i = 0; i < x->c->env.n; i++) sl_add(&env, x->c->env.v[i]);
