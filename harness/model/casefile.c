@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -179,9 +180,174 @@ static char *located(const char *path, int line, const char *fmt, ...)
     return r;
 }
 
-/* Errors name the file and, where there is one, the line. */
-#define FAIL(...) do { *err = located(path, lineno, __VA_ARGS__); goto bad; } while (0)
+/* The parser's state across lines; `hs` is scratch for split values. */
+typedef struct {
+    case_desc *c;
+    strlist modes, hs;
+    bool seen_hosts, seen_modes;
+} case_parser;
 
+#define REFUSE(...) return xasprintf(__VA_ARGS__)
+
+static char *parse_hosts(case_parser *ps, const char *val)
+{
+    case_desc *c = ps->c;
+    if (ps->seen_hosts) REFUSE("`hosts:` given twice; name every host on one line");
+    ps->seen_hosts = true;
+    sl_free(&ps->hs);
+    sl_split(&ps->hs, val, " \t");
+    for (size_t i = 0; i < ps->hs.n; i++) {
+        char *h = ps->hs.v[i], *at = strchr(h, '@');
+        if (at) *at = 0;
+        if (!host_known(h)) REFUSE("unknown host `%s`", h);
+        const char *mode = at ? at + 1 : host_default_buildmode(h);
+        if (!mode) REFUSE("host `%s` needs a build mode (`%s@exe`)", h, h);
+        if (!buildmode_known(mode)) REFUSE("unknown build mode `%s`", mode);
+        for (size_t k = 0; k < c->nruns; k++) /* one cell, one record */
+            if (!strcmp(c->runs[k].host, h) && !strcmp(c->runs[k].buildmode, mode)) REFUSE("host `%s@%s` listed twice", h, mode);
+        c->runs = xrealloc(c->runs, (c->nruns + 1) * sizeof *c->runs);
+        c->runs[c->nruns++] = (host_run){ xstrdup(h), xstrdup(mode) };
+    }
+    return NULL;
+}
+
+static char *parse_buildmodes(case_parser *ps, const char *val)
+{
+    if (ps->seen_modes) REFUSE("`buildmodes:` given twice; name every build mode on one line");
+    ps->seen_modes = true;
+    sl_split(&ps->modes, val, " \t");
+    for (size_t i = 0; i < ps->modes.n; i++) {
+        if (!buildmode_known(ps->modes.v[i])) REFUSE("unknown build mode `%s`", ps->modes.v[i]);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(ps->modes.v[k], ps->modes.v[i])) REFUSE("build mode `%s` listed twice", ps->modes.v[i]);
+    }
+    return NULL;
+}
+
+static char *parse_xfail(case_parser *ps, const char *val, int lineno)
+{
+    case_desc *c = ps->c;
+    strlist *hs = &ps->hs;
+    sl_free(hs);
+    sl_split(hs, val, " \t");
+    if (hs->n < 4) REFUSE("xfail wants `GO-RANGE BUILDMODE HOST ISSUE-URL`");
+    if (strcmp(hs->v[1], "*") && !buildmode_known(hs->v[1])) REFUSE("unknown build mode `%s`", hs->v[1]);
+    if (strcmp(hs->v[2], "*") && !host_known(hs->v[2])) REFUSE("unknown host `%s`", hs->v[2]);
+    if (!str_prefix(hs->v[3], "https://")) REFUSE("xfail needs an upstream https:// link, got `%s`", hs->v[3]);
+    xfail_rule r = { .line = lineno };
+    if (parse_range(hs->v[0], &r.lo, &r.hi) < 0) REFUSE("bad Go version range `%s`", hs->v[0]);
+    r.buildmode = xstrdup(hs->v[1]);
+    r.host = xstrdup(hs->v[2]);
+    r.link = xstrdup(hs->v[3]);
+    c->xfails = xrealloc(c->xfails, (c->nxfails + 1) * sizeof *c->xfails);
+    c->xfails[c->nxfails++] = r;
+    return NULL;
+}
+
+static char *parse_words(case_parser *ps, const char *key, const char *val)
+{
+    case_desc *c = ps->c;
+    sl_free(&ps->hs);
+    if (!strcmp(key, "claims")) {
+        sl_split(&ps->hs, val, " \t,");
+        for (size_t i = 0; i < ps->hs.n; i++) {
+            if (!valid_claim(ps->hs.v[i])) REFUSE("bad claim id `%s` (want C01, or !C01 when a pass refutes it)", ps->hs.v[i]);
+            sl_add(&c->claims, ps->hs.v[i]);
+        }
+        return NULL;
+    }
+    sl_split(&ps->hs, val, " \t"); /* arch */
+    for (size_t i = 0; i < ps->hs.n; i++) {
+        if (!arch_lookup(ps->hs.v[i])) REFUSE("unknown architecture `%s` (known: %s)", ps->hs.v[i], arch_known_list());
+        sl_add(&c->arches, ps->hs.v[i]);
+    }
+    return NULL;
+}
+
+static char *replace_str(char **slot, const char *val)
+{
+    free(*slot);
+    *slot = xstrdup(val);
+    return NULL;
+}
+
+static char *parse_key(case_parser *ps, const char *key, const char *val, int lineno)
+{
+    case_desc *c = ps->c;
+    if (!strcmp(key, "kind")) {
+        if (!strcmp(val, "build")) c->build_only = true;
+        else if (strcmp(val, "run")) REFUSE("kind must be `run` or `build`, not `%s`", val);
+        return NULL;
+    }
+    if (!strcmp(key, "fixture")) {
+        if (!valid_word(val) || !*val) REFUSE("bad fixture name `%s`", val);
+        return replace_str(&c->fixture, val);
+    }
+    if (!strcmp(key, "probe")) {
+        if (!valid_word(val) || !*val) REFUSE("bad probe name `%s`", val);
+        return replace_str(&c->probe, val);
+    }
+    if (!strcmp(key, "hosts")) return parse_hosts(ps, val);
+    if (!strcmp(key, "buildmodes")) return parse_buildmodes(ps, val);
+    if (!strcmp(key, "expect")) return replace_str(&c->expect, val);
+    if (!strcmp(key, "note")) return replace_str(&c->note, val);
+    if (!strcmp(key, "outcome")) {
+        free(c->want);
+        c->want = NULL;
+        c->nwant = 0;
+        if (parse_outcome(val, &c->want, &c->nwant) < 0)
+            REFUSE("bad outcome `%s` (want `exit N`, `exit nonzero`, `signal SIGNAME`, `timeout`, `any`, `build-fail`, joined by |)", val);
+        return NULL;
+    }
+    if (!strcmp(key, "timeout")) {
+        long long t;
+        if (parse_llong(val, 1, 3600, &t)) REFUSE("timeout must be 1..3600 seconds, not `%s`", val);
+        c->timeout_s = (int)t;
+        return NULL;
+    }
+    if (!strcmp(key, "claims") || !strcmp(key, "arch")) return parse_words(ps, key, val);
+    if (!strcmp(key, "xfail")) return parse_xfail(ps, val, lineno);
+    if (!strcmp(key, "hostflag")) { sl_add(&c->hostflags, val); return NULL; }
+    if (!strcmp(key, "buildflag")) { sl_add(&c->buildflags, val); return NULL; }
+    if (!strcmp(key, "buildenv") || !strcmp(key, "env")) {
+        if (!strchr(val, '=') || val[0] == '=') REFUSE("%s wants NAME=VALUE", key);
+        sl_add(key[0] == 'b' ? &c->buildenv : &c->env, val);
+        return NULL;
+    }
+    if (!strcmp(key, "go")) {
+        free(c->go_lo);
+        free(c->go_hi);
+        c->go_lo = c->go_hi = NULL;
+        if (parse_range(val, &c->go_lo, &c->go_hi) < 0) REFUSE("bad Go version range `%s`", val);
+        return NULL;
+    }
+    REFUSE("unknown key `%s`", key);
+}
+
+/* What the whole descriptor must hold, once every line is read. */
+static char *parse_finish(case_parser *ps)
+{
+    case_desc *c = ps->c;
+    if (!c->fixture) REFUSE("missing `fixture:`");
+    if (!c->expect) REFUSE("missing `expect:` (say in words what the case requires)");
+    if (c->build_only) {
+        if (c->nruns) REFUSE("a build case takes `buildmodes:`, not `hosts:`");
+        if (!ps->modes.n) REFUSE("a build case needs `buildmodes:`");
+        for (size_t i = 0; i < ps->modes.n; i++) {
+            c->runs = xrealloc(c->runs, (c->nruns + 1) * sizeof *c->runs);
+            c->runs[c->nruns++] = (host_run){ xstrdup("none"), xstrdup(ps->modes.v[i]) };
+        }
+    } else {
+        if (ps->modes.n) REFUSE("`buildmodes:` is for build cases; a run case names `hosts:` (host@mode)");
+        if (!c->nruns) REFUSE("missing `hosts:`");
+        if (!c->probe) REFUSE("missing `probe:`");
+    }
+    if (!c->nwant) parse_outcome("exit 0", &c->want, &c->nwant);
+    return NULL;
+}
+#undef REFUSE
+
+/* Errors name the file and, where there is one, the line. */
 int case_parse(const char *path, const char *text, case_desc *c, char **err)
 {
     memset(c, 0, sizeof *c);
@@ -189,13 +355,10 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
     c->path = xstrdup(path);
     c->dir = path_dirname(path);
     c->timeout_s = 30;
-    char *copy = xstrdup(text);
+    case_parser ps = { .c = c };
+    char *copy = xstrdup(text), *next = copy, *why = NULL;
     int lineno = 0;
-    bool seen_kind = false;
-    strlist modes = { 0 };
-    strlist hs = { 0 }; /* scratch for split values; freed on every exit */
-    char *next = copy;
-    while (next) {
+    while (next && !why) {
         char *line = next;
         char *nl = strchr(line, '\n');
         if (nl) { *nl = 0; next = nl + 1; } else next = NULL;
@@ -203,132 +366,25 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
         char *l = trim(line);
         if (!*l || *l == '#') continue;
         char *colon = strchr(l, ':');
-        if (!colon) FAIL("expected `key: value`, got `%.60s`", l);
-        *colon = 0;
-        char *key = trim(l), *val = trim(colon + 1);
-        if (strcmp(key, "kind") == 0) {
-            if (strcmp(val, "build") == 0) c->build_only = true;
-            else if (strcmp(val, "run") != 0) FAIL("kind must be `run` or `build`, not `%s`", val);
-            seen_kind = true;
-        } else if (strcmp(key, "fixture") == 0) {
-            if (!valid_word(val) || !*val) FAIL("bad fixture name `%s`", val);
-            free(c->fixture);
-            c->fixture = xstrdup(val);
-        } else if (strcmp(key, "hosts") == 0) {
-            sl_free(&hs);
-            sl_split(&hs, val, " \t");
-            for (size_t i = 0; i < hs.n; i++) {
-                char *at = strchr(hs.v[i], '@');
-                const char *mode;
-                if (at) *at = 0;
-                if (!host_known(hs.v[i])) FAIL("unknown host `%s`", hs.v[i]);
-                mode = at ? at + 1 : host_default_buildmode(hs.v[i]);
-                if (!mode) FAIL("host `%s` needs a build mode (`%s@exe`)", hs.v[i], hs.v[i]);
-                if (!buildmode_known(mode)) FAIL("unknown build mode `%s`", mode);
-                c->runs = xrealloc(c->runs, (c->nruns + 1) * sizeof *c->runs);
-                c->runs[c->nruns++] = (host_run){ xstrdup(hs.v[i]), xstrdup(mode) };
-            }
-        } else if (strcmp(key, "buildmodes") == 0) {
-            sl_split(&modes, val, " \t");
-            for (size_t i = 0; i < modes.n; i++)
-                if (!buildmode_known(modes.v[i])) FAIL("unknown build mode `%s`", modes.v[i]);
-        } else if (strcmp(key, "probe") == 0) {
-            if (!valid_word(val) || !*val) FAIL("bad probe name `%s`", val);
-            free(c->probe);
-            c->probe = xstrdup(val);
-        } else if (strcmp(key, "expect") == 0) {
-            free(c->expect);
-            c->expect = xstrdup(val);
-        } else if (strcmp(key, "outcome") == 0) {
-            free(c->want);
-            c->want = NULL;
-            c->nwant = 0;
-            if (parse_outcome(val, &c->want, &c->nwant) < 0)
-                FAIL("bad outcome `%s` (want `exit N`, `exit nonzero`, `signal SIGNAME`, `timeout`, `any`, `build-fail`, joined by |)", val);
-        } else if (strcmp(key, "timeout") == 0) {
-            char *end;
-            long t = strtol(val, &end, 10);
-            if (*end || t <= 0 || t > 3600) FAIL("timeout must be 1..3600 seconds, not `%s`", val);
-            c->timeout_s = (int)t;
-        } else if (strcmp(key, "claims") == 0) {
-            sl_free(&hs);
-            sl_split(&hs, val, " \t,");
-            for (size_t i = 0; i < hs.n; i++) {
-                if (!valid_claim(hs.v[i])) FAIL("bad claim id `%s` (want C01, or !C01 when a pass refutes it)", hs.v[i]);
-                sl_add(&c->claims, hs.v[i]);
-            }
-        } else if (strcmp(key, "xfail") == 0) {
-            sl_free(&hs);
-            sl_split(&hs, val, " \t");
-            if (hs.n < 4) FAIL("xfail wants `GO-RANGE BUILDMODE HOST ISSUE-URL`");
-            xfail_rule r = { .line = lineno };
-            if (parse_range(hs.v[0], &r.lo, &r.hi) < 0) FAIL("bad Go version range `%s`", hs.v[0]);
-            if ((strcmp(hs.v[1], "*") && !buildmode_known(hs.v[1])) || (strcmp(hs.v[2], "*") && !host_known(hs.v[2])) ||
-                !str_prefix(hs.v[3], "https://")) {
-                free(r.lo);
-                free(r.hi);
-                if (strcmp(hs.v[1], "*") && !buildmode_known(hs.v[1])) FAIL("unknown build mode `%s`", hs.v[1]);
-                if (strcmp(hs.v[2], "*") && !host_known(hs.v[2])) FAIL("unknown host `%s`", hs.v[2]);
-                FAIL("xfail needs an upstream https:// link, got `%s`", hs.v[3]);
-            }
-            r.buildmode = xstrdup(hs.v[1]);
-            r.host = xstrdup(hs.v[2]);
-            r.link = xstrdup(hs.v[3]);
-            c->xfails = xrealloc(c->xfails, (c->nxfails + 1) * sizeof *c->xfails);
-            c->xfails[c->nxfails++] = r;
-        } else if (strcmp(key, "hostflag") == 0) {
-            sl_add(&c->hostflags, val);
-        } else if (strcmp(key, "buildflag") == 0) {
-            sl_add(&c->buildflags, val);
-        } else if (strcmp(key, "buildenv") == 0 || strcmp(key, "env") == 0) {
-            if (!strchr(val, '=') || val[0] == '=') FAIL("%s wants NAME=VALUE", key);
-            sl_add(key[0] == 'b' ? &c->buildenv : &c->env, val);
-        } else if (strcmp(key, "go") == 0) {
-            free(c->go_lo);
-            free(c->go_hi);
-            if (parse_range(val, &c->go_lo, &c->go_hi) < 0) FAIL("bad Go version range `%s`", val);
-        } else if (strcmp(key, "arch") == 0) {
-            sl_free(&hs);
-            sl_split(&hs, val, " \t");
-            for (size_t i = 0; i < hs.n; i++) {
-                if (!arch_lookup(hs.v[i])) FAIL("unknown architecture `%s` (known: %s)", hs.v[i], arch_known_list());
-                sl_add(&c->arches, hs.v[i]);
-            }
-        } else if (strcmp(key, "note") == 0) {
-            free(c->note);
-            c->note = xstrdup(val);
-        } else
-            FAIL("unknown key `%s`", key);
-    }
-    lineno = 0;
-    (void)seen_kind;
-    if (!c->fixture) FAIL("missing `fixture:`");
-    if (!c->expect) FAIL("missing `expect:` (say in words what the case requires)");
-    if (c->build_only) {
-        if (c->nruns) FAIL("a build case takes `buildmodes:`, not `hosts:`");
-        if (!modes.n) FAIL("a build case needs `buildmodes:`");
-        for (size_t i = 0; i < modes.n; i++) {
-            c->runs = xrealloc(c->runs, (c->nruns + 1) * sizeof *c->runs);
-            c->runs[c->nruns++] = (host_run){ xstrdup("none"), xstrdup(modes.v[i]) };
+        if (!colon) {
+            why = xasprintf("expected `key: value`, got `%.60s`", l);
+            break;
         }
-    } else {
-        if (modes.n) FAIL("`buildmodes:` is for build cases; a run case names `hosts:` (host@mode)");
-        if (!c->nruns) FAIL("missing `hosts:`");
-        if (!c->probe) FAIL("missing `probe:`");
+        *colon = 0;
+        why = parse_key(&ps, trim(l), trim(colon + 1), lineno);
     }
-    if (!c->nwant) parse_outcome("exit 0", &c->want, &c->nwant);
-    sl_free(&modes);
-    sl_free(&hs);
+    if (!why) {
+        lineno = 0;
+        why = parse_finish(&ps);
+    }
+    if (why) *err = located(path, lineno, "%s", why);
+    free(why);
+    sl_free(&ps.modes);
+    sl_free(&ps.hs);
     free(copy);
-    return 0;
-bad:
-    sl_free(&modes);
-    sl_free(&hs);
-    free(copy);
-    case_free(c);
-    return -1;
+    if (*err) case_free(c);
+    return *err ? -1 : 0;
 }
-#undef FAIL
 
 void case_free(case_desc *c)
 {
@@ -376,17 +432,24 @@ int case_load_dir(const char *root, case_set *set, strlist *errs)
     while ((a = readdir(top))) {
         if (a->d_name[0] == '.') continue;
         char *adir = path_join(root, a->d_name);
+        struct stat st;
+        if (stat(adir, &st) == 0 && !S_ISDIR(st.st_mode)) { free(adir); continue; } /* cases/README.md */
         DIR *d = opendir(adir);
-        if (!d) { free(adir); continue; }
+        if (!d) { /* an area that cannot be read is not an area with no cases */
+            sl_add_owned(errs, xasprintf("%s: %s", adir, strerror(errno)));
+            nerr++;
+            free(adir);
+            continue;
+        }
         struct dirent *e;
         while ((e = readdir(d))) {
             if (!str_suffix(e->d_name, ".case")) continue;
             char *p = path_join(adir, e->d_name);
-            char *text = read_file(p, NULL);
             case_desc c;
             char *err = NULL;
+            char *text = read_input(p, NULL, true, &err);
             if (!text) {
-                sl_add_owned(errs, xasprintf("%s: %s", p, strerror(errno)));
+                sl_add_owned(errs, err);
                 nerr++;
             } else if (case_parse(p, text, &c, &err) < 0) {
                 sl_add_owned(errs, err);
