@@ -84,9 +84,9 @@ typedef struct {
 
 static double opt_num(const char *name, const char *v, double lo, double hi)
 {
-    char *end;
-    double d = strtod(v, &end);
-    if (!*v || *end || !(d >= lo && d <= hi)) gc_die(GC_EXIT_USAGE, "--%s wants a number in %g..%g, not '%s'", name, lo, hi, v);
+    char *what = xasprintf("--%s", name);
+    double d = opt_double(what, v, lo, hi);
+    free(what);
     return d;
 }
 
@@ -136,7 +136,7 @@ static int strip_bench_options(int argc, char **argv, bench_opts *b)
         }
         if (!strcmp(name, "out")) b->out = val;
         else if (!strcmp(name, "bench")) sl_split(&b->benches, val, ",");
-        else if (!strcmp(name, "reps")) b->reps = (int)opt_num(name, val, 2, 1000);
+        else if (!strcmp(name, "reps")) b->reps = (int)opt_int("--reps", val, 2, 1000);
         else if (!strcmp(name, "batch-ms")) b->batch_ms = opt_num(name, val, 0.1, 60000);
         else if (!strcmp(name, "cv-limit")) b->cv_limit = opt_num(name, val, 0.01, 1000) / 100;
         else if (!strcmp(name, "threshold")) b->threshold = opt_num(name, val, 0, 10000) / 100;

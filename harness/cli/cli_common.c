@@ -41,12 +41,31 @@ static const struct option LONG_OPTS[] = {
 
 static void split_into(strlist *l, const char *v) { sl_split(l, v, ","); }
 
-static double positive_double(const char *what, const char *v)
+double opt_double(const char *what, const char *v, double lo, double hi)
 {
-    char *end;
-    double d = strtod(v, &end);
-    if (*end || !(d > 0)) gc_die(GC_EXIT_USAGE, "%s must be a positive number, not '%s'", what, v);
+    double d = 0;
+    const char *why = parse_double(v, lo, hi, &d);
+    if (why) gc_die(GC_EXIT_USAGE, "%s wants a number in %g..%g, not '%s' (%s)", what, lo, hi, v, why);
     return d;
+}
+
+long long opt_int(const char *what, const char *v, long long lo, long long hi)
+{
+    long long n = 0;
+    const char *why = parse_llong(v, lo, hi, &n);
+    if (why) gc_die(GC_EXIT_USAGE, "%s wants a whole number in %lld..%lld, not '%s' (%s)", what, lo, hi, v, why);
+    return n;
+}
+
+/* A multiplier outside this range would turn every deadline into 0 (none)
+ * or into years; either way a hanging probe would hang the run. */
+#define TIMEOUT_MULT_MIN 0.01
+#define TIMEOUT_MULT_MAX 1000.0
+
+static double env_mult(const char *name, double dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? opt_double(name, v, TIMEOUT_MULT_MIN, TIMEOUT_MULT_MAX) : dflt;
 }
 
 int common_parse(int argc, char **argv, common_opts *o, const char *help)
@@ -57,24 +76,19 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
     o->m.table = true;
     o->m.out = "results/matrix.json";
     o->m.rc.seed = 20261123;
-    const char *mult = getenv("GOCOMPAT_TIMEOUT_MULT");
-    o->m.rc.b.timeout_mult = mult && *mult ? positive_double("GOCOMPAT_TIMEOUT_MULT", mult) : 1.0;
-    const char *emu = getenv("GOCOMPAT_EMU_TIMEOUT_MULT");
-    o->m.rc.emu_timeout_mult = emu && *emu ? positive_double("GOCOMPAT_EMU_TIMEOUT_MULT", emu) : 5.0;
+    o->m.rc.b.timeout_mult = env_mult("GOCOMPAT_TIMEOUT_MULT", 1.0);
+    o->m.rc.emu_timeout_mult = env_mult("GOCOMPAT_EMU_TIMEOUT_MULT", 5.0);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "g:t:j:a:c:m:o:qvh", LONG_OPTS, NULL)) != -1) {
-        char *end;
+        const char *why;
         switch (c) {
         case 'g': sl_add(&o->go, optarg); break;
         case OPT_NO_DISCOVER: o->no_discover = true; break;
         case 't': split_into(&o->toolchains, optarg); break;
         case OPT_SRCDIR: o->srcdir = optarg; break;
         case OPT_CACHE: o->cachedir = optarg; break;
-        case 'j':
-            o->m.jobs = (int)strtol(optarg, &end, 10);
-            if (*end || o->m.jobs < 1 || o->m.jobs > 256) gc_die(GC_EXIT_USAGE, "--jobs wants 1..256, not '%s'", optarg);
-            break;
+        case 'j': o->m.jobs = (int)opt_int("--jobs", optarg, 1, 256); break;
         case 'a': split_into(&o->m.areas, optarg); break;
         case 'c': split_into(&o->m.cases, optarg); break;
         case OPT_HOST:
@@ -87,18 +101,22 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
             for (size_t i = 0; i < o->m.modes.n; i++)
                 if (!buildmode_known(o->m.modes.v[i])) gc_die(GC_EXIT_USAGE, "unknown build mode '%s'", o->m.modes.v[i]);
             break;
-        case 'o': o->m.out = optarg; break;
+        case 'o':
+            if (!*optarg) gc_die(GC_EXIT_USAGE, "-o wants a file name, not an empty one");
+            o->m.out = optarg;
+            break;
         case OPT_RESUME: o->m.resume = true; break;
         case OPT_SHARD:
-            if (sscanf(optarg, "%d/%d", &o->m.shard_k, &o->m.shard_n) != 2 || o->m.shard_n < 1 || o->m.shard_k < 1 ||
-                o->m.shard_k > o->m.shard_n)
-                gc_die(GC_EXIT_USAGE, "--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
+            if ((why = parse_shard(optarg, 1000000, &o->m.shard_k, &o->m.shard_n)))
+                gc_die(GC_EXIT_USAGE, "--shard wants K/N with 1 <= K <= N <= 1000000, not '%s' (%s)", optarg, why);
             break;
-        case OPT_SEED: o->m.rc.seed = strtoull(optarg, NULL, 0); break;
+        case OPT_SEED: o->m.rc.seed = (uint64_t)opt_int("--seed", optarg, 0, INT64_MAX); break;
         case 'q': o->m.quiet = true; break;
         case 'v': gc_verbose++; break;
         case OPT_NO_TABLE: o->m.table = false; break;
-        case OPT_TIMEOUT_MULT: o->m.rc.b.timeout_mult = positive_double("--timeout-mult", optarg); break;
+        case OPT_TIMEOUT_MULT:
+            o->m.rc.b.timeout_mult = opt_double("--timeout-mult", optarg, TIMEOUT_MULT_MIN, TIMEOUT_MULT_MAX);
+            break;
         case OPT_JSON: o->json = true; break;
         case OPT_EXPECTATIONS: o->expectations = optarg; break;
         case OPT_NO_EXPECTATIONS: o->no_expectations = true; break;

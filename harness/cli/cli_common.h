@@ -45,6 +45,12 @@ typedef struct {
     "      --host=HOST       only this host (repeatable)\n" \
     "  -m, --buildmode=MODE  only this build mode (repeatable)\n"
 
+/* The numeric-option policy (parse_llong/parse_double) for the command
+ * line: a value outside [lo, hi] or not a number is a usage error naming
+ * WHAT (an option or an environment variable). */
+long long opt_int(const char *what, const char *v, long long lo, long long hi);
+double opt_double(const char *what, const char *v, double lo, double hi);
+
 /* Parse argv; `help` is printed for --help. Unknown options are a usage
  * error (exit 2). Returns optind. */
 int common_parse(int argc, char **argv, common_opts *o, const char *help);

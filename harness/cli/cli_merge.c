@@ -90,7 +90,7 @@ int cmd_merge(int argc, char **argv)
         json_t *extra = json_pack("{s:{s:i}}", "merged", "inputs", argc - optind);
         if (out) {
             if (matrix_write(out, toolchains, records, extra) < 0) {
-                gc_warn("cannot write %s: %s", out, strerror(errno));
+                gc_warn("cannot write %s: %s", out, gc_strerror(errno));
                 rc = GC_EXIT_USAGE;
             }
         } else {

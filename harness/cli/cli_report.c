@@ -94,7 +94,7 @@ static int write_view(const char *dir, const char *name, const rmodel *m, model_
     afile a;
     double t0 = now_ms();
     if (afile_open(&a, path) < 0) {
-        gc_warn("cannot write %s: %s", path, strerror(errno));
+        gc_warn("cannot write %s: %s", path, gc_strerror(errno));
         free(path);
         return -1;
     }
@@ -103,7 +103,7 @@ static int write_view(const char *dir, const char *name, const rmodel *m, model_
     else if (!strcmp(name, "claims.md")) render_claims_md(led, a.f);
     else render_claims_json(led, a.f);
     if (afile_commit(&a) < 0) {
-        gc_warn("cannot write %s: %s", path, strerror(errno));
+        gc_warn("cannot write %s: %s", path, gc_strerror(errno));
         free(path);
         return -1;
     }
@@ -239,7 +239,6 @@ typedef struct {
 
 static bool diff_option(int c, const char *arg, diff_cli *o)
 {
-    char *end;
     switch (c) {
     case 'f':
         if (strcmp(arg, "md") && strcmp(arg, "json") && strcmp(arg, "junit"))
@@ -249,8 +248,7 @@ static bool diff_option(int c, const char *arg, diff_cli *o)
     case 'F': o->d.from = arg; return true;
     case 'U': o->d.to = arg; return true;
     case 'D':
-        o->d.ttd_abs_ms = strtod(arg, &end);
-        if (*end || o->d.ttd_abs_ms < 0) gc_die(GC_EXIT_USAGE, "--ttd-tolerance wants milliseconds, not '%s'", arg);
+        o->d.ttd_abs_ms = opt_double("--ttd-tolerance (milliseconds)", arg, 0, 86400000);
         return true;
     }
     return false;
@@ -268,7 +266,7 @@ static int emit_diff(const rmodel *a, const rmodel *b, const diff_cli *o)
     afile af = { 0 };
     FILE *f = stdout;
     if (o->out) {
-        if (afile_open(&af, o->out) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", o->out, strerror(errno));
+        if (afile_open(&af, o->out) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", o->out, gc_strerror(errno));
         f = af.f;
     }
     if (!strcmp(o->format, "json")) {
@@ -278,7 +276,7 @@ static int emit_diff(const rmodel *a, const rmodel *b, const diff_cli *o)
         diff_render_junit(d, f);
     else
         diff_render_md(d, f);
-    if (o->out && afile_commit(&af) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", o->out, strerror(errno));
+    if (o->out && afile_commit(&af) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", o->out, gc_strerror(errno));
     json_int_t reg = json_integer_value(json_object_get(json_object_get(d, "counts"), "regressions"));
     json_decref(d);
     return reg ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;

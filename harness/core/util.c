@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -189,10 +190,35 @@ bool str_suffix(const char *s, const char *suf)
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
+/* Our own errno values for the input and output policies. */
+enum { E_NOT_REGULAR = ENODEV, E_TOO_BIG = EFBIG, E_BAD_TEXT = EILSEQ, E_WONT_REPLACE = ENOTEMPTY };
+
+const char *gc_strerror(int e)
+{
+    switch (e) {
+    case E_NOT_REGULAR: return "not a regular file";
+    case E_TOO_BIG: return "larger than the 1 GiB input limit";
+    case E_BAD_TEXT: return "not UTF-8 text, or holds a NUL byte";
+    case E_WONT_REPLACE: return "exists and is not a regular file; refusing to replace it";
+    default: return strerror(e);
+    }
+}
+
 char *read_file(const char *path, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (stat(path, &st) < 0) return NULL;
+    if (S_ISDIR(st.st_mode)) { errno = EISDIR; return NULL; }
+    if (!S_ISREG(st.st_mode)) { errno = E_NOT_REGULAR; return NULL; }
+    if ((size_t)st.st_size > GC_INPUT_MAX) { errno = E_TOO_BIG; return NULL; }
+    /* O_NONBLOCK: the path may have been swapped for a FIFO since the stat. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) return NULL;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = E_NOT_REGULAR;
+        return NULL;
+    }
     strbuf b;
     sb_init(&b);
     sb_addn(&b, "", 0);
@@ -208,11 +234,141 @@ char *read_file(const char *path, size_t *len)
             return NULL;
         }
         if (r == 0) break;
+        if (b.len + (size_t)r > GC_INPUT_MAX) { /* a file that grows while we read */
+            close(fd);
+            sb_free(&b);
+            errno = E_TOO_BIG;
+            return NULL;
+        }
         sb_addn(&b, buf, (size_t)r);
     }
     close(fd);
     if (len) *len = b.len;
     return sb_take(&b);
+}
+
+long text_problem(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i];
+        if (c == 0) return (long)i;
+        if (c < 0x80) { i++; continue; }
+        size_t k;
+        unsigned cp, min;
+        if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; min = 0x80; }
+        else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; min = 0x800; }
+        else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; min = 0x10000; }
+        else return (long)i;
+        if (i + k >= n) return (long)i; /* cut short */
+        for (size_t j = 1; j <= k; j++) {
+            if ((p[i + j] & 0xc0) != 0x80) return (long)i;
+            cp = cp << 6 | (p[i + j] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return (long)i;
+        i += k + 1;
+    }
+    return -1;
+}
+
+char *read_input(const char *path, size_t *len, bool text, char **why)
+{
+    size_t n;
+    char *data = read_file(path, &n);
+    if (!data) {
+        *why = xasprintf("%s: %s", path, gc_strerror(errno));
+        return NULL;
+    }
+    long bad = text ? text_problem(data, n) : -1;
+    if (bad >= 0) {
+        size_t line = 1;
+        for (long i = 0; i < bad; i++) line += data[i] == '\n';
+        *why = xasprintf("%s:%zu: %s", path, line, data[bad] ? "not valid UTF-8" : "a NUL byte in text");
+        free(data);
+        errno = E_BAD_TEXT;
+        return NULL;
+    }
+    if (len) *len = n;
+    return data;
+}
+
+char *output_problem(const char *path)
+{
+    if (!*path) return xstrdup("the output path is empty");
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        if (S_ISLNK(st.st_mode)) return xasprintf("%s is a symbolic link; refusing to replace it (name its target)", path);
+        if (S_ISDIR(st.st_mode)) return xasprintf("%s is a directory; name a file", path);
+        if (!S_ISREG(st.st_mode)) return xasprintf("%s is not a regular file; refusing to replace it", path);
+    } else if (errno != ENOENT) {
+        return xasprintf("cannot write %s: %s", path, strerror(errno));
+    }
+    if (str_suffix(path, "/")) return xasprintf("%s names a folder; name a file", path);
+    char *dir = path_dirname(path);
+    char *why = NULL;
+    if (mkdir_p(dir, 0755) < 0) why = xasprintf("cannot create %s: %s", dir, strerror(errno));
+    else if (access(dir, W_OK) != 0) why = xasprintf("cannot write results to %s: %s", dir, strerror(errno));
+    free(dir);
+    return why;
+}
+
+int output_lock(const char *path)
+{
+    char *lp = xasprintf("%s.lock", path);
+    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+    int e = errno;
+    free(lp);
+    if (fd < 0) { errno = e; return -1; }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { close(fd); errno = E_WONT_REPLACE; return -1; }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) { e = errno; close(fd); errno = e; return -1; }
+    return fd;
+}
+
+static bool plain_number_start(const char *s)
+{
+    return *s && (*s == '-' || (*s >= '0' && *s <= '9') || *s == '.');
+}
+
+const char *parse_llong(const char *s, long long lo, long long hi, long long *out)
+{
+    if (!s || !plain_number_start(s)) return "not a number";
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end) return "not a whole number";
+    if (errno == ERANGE || v < lo || v > hi) return "out of range";
+    *out = v;
+    return NULL;
+}
+
+const char *parse_double(const char *s, double lo, double hi, double *out)
+{
+    if (!s || !plain_number_start(s)) return "not a number";
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end) return "not a number";
+    if (strpbrk(s, "xXnNiI")) return "not a decimal number"; /* hex floats, inf, nan */
+    if (errno == ERANGE || !(v >= lo && v <= hi)) return "out of range";
+    *out = v;
+    return NULL;
+}
+
+const char *parse_shard(const char *s, int hi, int *k, int *n)
+{
+    const char *slash = s ? strchr(s, '/') : NULL;
+    if (!slash) return "not K/N";
+    char *ks = xstrndup(s, (size_t)(slash - s));
+    long long kv = 0, nv = 0;
+    const char *why = parse_llong(ks, 1, hi, &kv);
+    free(ks);
+    if (!why) why = parse_llong(slash + 1, 1, hi, &nv);
+    if (!why && kv > nv) why = "K is greater than N";
+    if (why) return why;
+    *k = (int)kv;
+    *n = (int)nv;
+    return NULL;
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -229,33 +385,58 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+enum { MAX_TEMPS = 8 };
+static char temps[MAX_TEMPS][4096];
+static volatile sig_atomic_t temp_used[MAX_TEMPS];
+
+void temp_register(const char *path)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (!temp_used[i] && strlen(path) < sizeof temps[i]) {
+            strcpy(temps[i], path);
+            temp_used[i] = 1;
+            return;
+        }
+}
+
+void temp_unregister(const char *path)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (temp_used[i] && !strcmp(temps[i], path)) temp_used[i] = 0;
+}
+
+void temps_unlink(void)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (temp_used[i]) unlink(temps[i]);
+}
+
+int check_replaceable(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0 ? errno == ENOENT : S_ISREG(st.st_mode)) return 0;
+    errno = E_WONT_REPLACE;
+    return -1;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
+    if (check_replaceable(path) < 0) return -1;
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        errno = e;
-        return -1;
-    }
-    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        errno = e;
-        return -1;
-    }
-    if (close(fd) < 0 || rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        errno = e;
-        return -1;
-    }
+    temp_register(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int rc = fd < 0 ? -1 : 0;
+    if (!rc && (write_all(fd, data, len) < 0 || fsync(fd) < 0)) rc = -1;
+    int e = errno;
+    if (fd >= 0 && close(fd) < 0 && !rc) { rc = -1; e = errno; }
+    /* Checked again here: the path may have become a link since the run began. */
+    if (!rc && check_replaceable(path) < 0) { rc = -1; e = errno; }
+    if (!rc && rename(tmp, path) < 0) { rc = -1; e = errno; }
+    if (rc && fd >= 0) unlink(tmp);
+    temp_unregister(tmp);
     free(tmp);
-    return 0;
+    errno = e;
+    return rc;
 }
 
 int mkdir_p(const char *path, unsigned mode)

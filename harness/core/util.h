@@ -49,11 +49,47 @@ char *trim(char *s); /* in place */
 bool str_prefix(const char *s, const char *prefix);
 bool str_suffix(const char *s, const char *suffix);
 
-/* Files. read_file returns NULL and sets errno on failure. */
+/* Files. read_file returns NULL and sets errno on failure; it reads only a
+ * regular file (checked before open and on the descriptor, so a FIFO or a
+ * device can never block it) of at most GC_INPUT_MAX bytes. */
+#define GC_INPUT_MAX ((size_t)1 << 30)
 char *read_file(const char *path, size_t *len);
+/* The one opener for files a user hands a command: read_file, plus, for
+ * text, valid UTF-8 without NUL bytes. On failure returns NULL and sets
+ * *why to one line naming the file (and the line of bad text). */
+char *read_input(const char *path, size_t *len, bool text, char **why);
+/* strerror, with the reasons read_file and write_file_atomic add. */
+const char *gc_strerror(int e);
+/* Where the text is not UTF-8 or holds a NUL: the offset, or -1 when clean. */
+long text_problem(const char *s, size_t n);
+/* The one policy for a file a command writes: absent or a regular file
+ * (a symlink, a directory, a device or a FIFO is never replaced), in a
+ * folder that exists or can be made, and writable. NULL when fine, else a
+ * one-line reason. Checked before a run starts, and again by
+ * write_file_atomic before its rename. */
+char *output_problem(const char *path);
+/* Exclusive ownership of an output for one run: an flock on PATH.lock.
+ * Returns the lock's descriptor (kept open for the run), or -1 with errno
+ * EWOULDBLOCK when another process holds it. */
+int output_lock(const char *path);
+/* 0 when PATH is absent or a regular file, else -1 (errno for gc_strerror). */
+int check_replaceable(const char *path);
+
+/* Numbers from options and the environment: the whole text must be a
+ * decimal number within [lo, hi] (no sign games, no junk, no inf or nan).
+ * NULL when it is, else why not. */
+const char *parse_llong(const char *s, long long lo, long long hi, long long *out);
+const char *parse_double(const char *s, double lo, double hi, double *out);
+/* K/N with 1 <= K <= N <= hi. */
+const char *parse_shard(const char *s, int hi, int *k, int *n);
 /* Write via a temporary file in the same directory and rename(2), so a
  * reader sees the old or the new content, never a torn one. */
 int write_file_atomic(const char *path, const char *data, size_t len);
+/* Temporary files being written, so a signal handler can remove them
+ * (temps_unlink is async-signal-safe); at most a few at a time. */
+void temp_register(const char *path);
+void temp_unregister(const char *path);
+void temps_unlink(void);
 int mkdir_p(const char *path, unsigned mode);
 int rm_rf(const char *path);
 char *path_join(const char *a, const char *b);

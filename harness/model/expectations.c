@@ -58,8 +58,12 @@ int expect_parse(const char *path, const char *text, expect_set *s, strlist *err
 int expect_load(const char *path, expect_set *s, strlist *errs)
 {
     memset(s, 0, sizeof *s);
-    char *text = read_file(path, NULL);
-    if (!text) return -1;
+    char *why = NULL;
+    char *text = read_input(path, NULL, true, &why);
+    if (!text) {
+        sl_add_owned(errs, why);
+        return -1;
+    }
     int bad = expect_parse(path, text, s, errs);
     free(text);
     return bad;
@@ -102,7 +106,7 @@ expect_set *expect_for_run(const char *path, bool disabled, const char *srcdir)
     expect_set *s = xcalloc(1, sizeof *s);
     strlist errs = { 0 };
     int bad = expect_load(chosen, s, &errs);
-    if (bad < 0) gc_die(GC_EXIT_USAGE, "cannot read expectations %s: %s", chosen, strerror(errno));
+    if (bad < 0) gc_die(GC_EXIT_USAGE, "cannot read expectations %s", errs.n ? errs.v[0] : chosen);
     for (size_t i = 0; i < errs.n; i++) fprintf(stderr, "%s\n", errs.v[i]);
     sl_free(&errs);
     if (bad) gc_die(GC_EXIT_USAGE, "%d malformed line%s in %s; nothing was run", bad, bad == 1 ? "" : "s", chosen);

@@ -136,11 +136,8 @@ int journal_parse(const char *text, size_t len, const char *path, json_t *record
 json_t *matrix_load(const char *path, char **err)
 {
     size_t len;
-    char *text = read_file(path, &len);
-    if (!text) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return NULL;
-    }
+    char *text = read_input(path, &len, true, err);
+    if (!text) return NULL;
     json_t *m = matrix_parse(text, len, path, err);
     free(text);
     return m;

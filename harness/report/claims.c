@@ -25,11 +25,8 @@ int claims_load(const char *path, claim_list *l, char **err)
     memset(l, 0, sizeof *l);
     *err = NULL;
     size_t len;
-    char *text = read_file(path, &len);
-    if (!text) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return -1;
-    }
+    char *text = read_input(path, &len, true, err);
+    if (!text) return -1;
     char *section = xstrdup("");
     int lineno = 0;
     char *save = NULL;

@@ -586,11 +586,11 @@ int rmodel_load(const char *path, rmodel *m, char **err)
     size_t len = 0;
     char *text = NULL;
     void *map = NULL;
-    /* A regular file is mapped (no copy of a 60 MB document); anything
-     * else (a pipe) is read. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* The input policy of read_input, but a document is mapped (no copy of
+     * a 60 MB file); O_NONBLOCK and the fstat keep a FIFO from blocking us. */
     struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (size_t)st.st_size <= GC_INPUT_MAX) {
         map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map == MAP_FAILED) map = NULL;
         else {
@@ -599,12 +599,13 @@ int rmodel_load(const char *path, rmodel *m, char **err)
         }
     }
     if (fd >= 0) close(fd);
+    if (map && text_problem(map, len) >= 0) {
+        munmap(map, len);
+        map = NULL;
+    }
     if (!map) {
-        text = read_file(path, &len);
-        if (!text) {
-            *err = xasprintf("%s: %s", path, strerror(errno));
-            return -1;
-        }
+        text = read_input(path, &len, true, err);
+        if (!text) return -1;
     }
     scan sc = { .path = path, .s = map ? map : text, .n = len };
     m->path = xstrdup(path);
@@ -784,10 +785,20 @@ int afile_open(afile *a, const char *path)
     memset(a, 0, sizeof *a);
     a->path = xstrdup(path);
     a->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (check_replaceable(path) < 0) {
+        int e = errno;
+        free(a->path);
+        free(a->tmp);
+        a->path = a->tmp = NULL;
+        errno = e;
+        return -1;
+    }
+    temp_register(a->tmp);
+    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0 || !(a->f = fdopen(fd, "w"))) {
         int e = errno;
-        if (fd >= 0) close(fd);
+        if (fd >= 0) { close(fd); unlink(a->tmp); }
+        temp_unregister(a->tmp);
         free(a->path);
         free(a->tmp);
         a->path = a->tmp = NULL;
@@ -803,8 +814,10 @@ int afile_commit(afile *a)
     int rc = 0, e = 0;
     if (fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) < 0) { rc = -1; e = errno ? errno : EIO; }
     if (fclose(a->f) != 0 && !rc) { rc = -1; e = errno; }
+    if (!rc && check_replaceable(a->path) < 0) { rc = -1; e = errno; }
     if (!rc && rename(a->tmp, a->path) < 0) { rc = -1; e = errno; }
     if (rc) unlink(a->tmp);
+    temp_unregister(a->tmp);
     free(a->path);
     free(a->tmp);
     memset(a, 0, sizeof *a);
@@ -815,7 +828,7 @@ int afile_commit(afile *a)
 void afile_abort(afile *a)
 {
     if (a->f) fclose(a->f);
-    if (a->tmp) unlink(a->tmp);
+    if (a->tmp) { unlink(a->tmp); temp_unregister(a->tmp); }
     free(a->path);
     free(a->tmp);
     memset(a, 0, sizeof *a);
