@@ -17,6 +17,8 @@ int cmd_bench(int argc, char **argv);
 #include <signal.h>
 
 void install_interrupt_handlers(void);
+/* Every command: a fatal signal first removes the temporary files being written. */
+void install_cleanup_handlers(void);
 extern volatile sig_atomic_t gc_interrupted;
 
 #endif

@@ -57,6 +57,13 @@ long long opt_int(const char *what, const char *v, long long lo, long long hi)
     return n;
 }
 
+const char *output_or_die(const char *path)
+{
+    char *why = output_problem(path);
+    if (why) gc_die(GC_EXIT_USAGE, "%s", why);
+    return path;
+}
+
 /* A multiplier outside this range would turn every deadline into 0 (none)
  * or into years; either way a hanging probe would hang the run. */
 #define TIMEOUT_MULT_MIN 0.01

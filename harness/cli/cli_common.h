@@ -51,6 +51,10 @@ typedef struct {
 long long opt_int(const char *what, const char *v, long long lo, long long hi);
 double opt_double(const char *what, const char *v, double lo, double hi);
 
+/* The output-path policy (output_problem) for one file a command will
+ * write: a usage error (exit 2) before any work. Returns PATH. */
+const char *output_or_die(const char *path);
+
 /* Parse argv; `help` is printed for --help. Unknown options are a usage
  * error (exit 2). Returns optind. */
 int common_parse(int argc, char **argv, common_opts *o, const char *help);

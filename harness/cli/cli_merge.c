@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_common.h"
 #include "record.h"
 #include "util.h"
 
@@ -44,6 +45,7 @@ int cmd_merge(int argc, char **argv)
         else { fputs("Try 'gocompat merge --help'.\n", stderr); return GC_EXIT_USAGE; }
     }
     if (optind >= argc) gc_die(GC_EXIT_USAGE, "merge needs at least one matrix document; see --help");
+    if (out) output_or_die(out);
     json_t *bykey = json_object(), *origin = json_object(), *records = json_array();
     json_t *toolchains = json_array(), *tckeys = json_object();
     int rc = GC_EXIT_OK;

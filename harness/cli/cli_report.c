@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char REPORT_HELP[] =
     "Usage: gocompat report [OPTION]...\n"
@@ -170,7 +172,10 @@ int cmd_report(int argc, char **argv)
         free(err);
     }
     free(cpath);
-    if (mkdir_p(out, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create %s: %s", out, strerror(errno));
+    struct stat st;
+    if (mkdir_p(out, 0755) < 0 || stat(out, &st) < 0) gc_die(GC_EXIT_USAGE, "cannot create %s: %s", out, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) gc_die(GC_EXIT_USAGE, "%s is not a folder; -o names the folder for the views", out);
+    if (access(out, W_OK) != 0) gc_die(GC_EXIT_USAGE, "cannot write to %s: %s", out, strerror(errno));
     double t1 = now_ms();
     ledger led;
     ledger_build(&m, &cl, &led);
@@ -294,7 +299,7 @@ int cmd_diff(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
-        if (c == 'o') o.out = optarg;
+        if (c == 'o') o.out = output_or_die(optarg);
         else if (c == 'h') {
             fputs(DIFF_HELP, stdout);
             return GC_EXIT_OK;
@@ -369,7 +374,7 @@ int cmd_upgrade(int argc, char **argv)
                 val = argv[i] + n + 1;
             if (!val) continue;
             taken = true;
-            if (own[k].code == 'O') o.out = val;
+            if (own[k].code == 'O') o.out = output_or_die(val);
             else diff_option(own[k].code, val, &o);
         }
         if (!taken) rest[nrest++] = argv[i];

@@ -71,6 +71,7 @@ int main(int argc, char **argv)
         printf("gocompat %s\n", PACKAGE_VERSION);
         return GC_EXIT_OK;
     }
+    install_cleanup_handlers();
     for (size_t i = 0; i < GC_ARRAY_LEN(COMMANDS); i++)
         if (!strcmp(cmd, COMMANDS[i].name)) return COMMANDS[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "gocompat: unknown command '%s'\n\n", cmd);

@@ -53,6 +53,7 @@ size_t pool_run(size_t n, int jobs, pool_task task, pool_done done, void *ctx, v
     size_t next = 0, finished = 0;
     int running = 0;
     bool forwarded = false;
+    pid_t self = getpid();
     while (next < n || running) {
         while (running < jobs && next < n && !(stop && *stop)) {
             fflush(NULL);
@@ -62,6 +63,10 @@ size_t pool_run(size_t n, int jobs, pool_task task, pool_done done, void *ctx, v
                 break;
             }
             if (p == 0) {
+                /* A worker whose harness died (even by SIGKILL) must not go on
+                 * appending to a journal that a new run may now own. */
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                if (getppid() != self) _exit(127);
                 worker_signals(stop);
                 _exit(task(ctx, next));
             }

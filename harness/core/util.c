@@ -315,14 +315,33 @@ char *output_problem(const char *path)
 int output_lock(const char *path)
 {
     char *lp = xasprintf("%s.lock", path);
-    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-    int e = errno;
+    int fd = -1, e = 0;
+    /* The owner removes the lock file when done: a lock taken on a file
+     * that is no longer at its path is worthless, so take it again. */
+    for (int tries = 0; tries < 100; tries++) {
+        fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+        if (fd < 0) { e = errno; break; }
+        struct stat st, now;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { e = E_WONT_REPLACE; break; }
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) { e = errno; break; }
+        if (stat(lp, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev) { e = 0; break; }
+        close(fd);
+        fd = -1;
+        e = EWOULDBLOCK;
+    }
+    if (e && fd >= 0) close(fd);
     free(lp);
-    if (fd < 0) { errno = e; return -1; }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { close(fd); errno = E_WONT_REPLACE; return -1; }
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) { e = errno; close(fd); errno = e; return -1; }
-    return fd;
+    errno = e;
+    return e ? -1 : fd;
+}
+
+void output_unlock(int fd, const char *path)
+{
+    if (fd < 0) return;
+    char *lp = xasprintf("%s.lock", path);
+    unlink(lp); /* still holding the lock, so nobody can be mid-way through taking it */
+    close(fd);
+    free(lp);
 }
 
 static bool plain_number_start(const char *s)
@@ -414,7 +433,8 @@ void temps_unlink(void)
 int check_replaceable(const char *path)
 {
     struct stat st;
-    if (lstat(path, &st) < 0 ? errno == ENOENT : S_ISREG(st.st_mode)) return 0;
+    if (lstat(path, &st) < 0) return errno == ENOENT ? 0 : -1;
+    if (S_ISREG(st.st_mode)) return 0;
     errno = E_WONT_REPLACE;
     return -1;
 }
@@ -502,6 +522,29 @@ bool is_executable(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+char *find_program(const char *cmd)
+{
+    size_t n = strcspn(cmd, " \t");
+    char *prog = xstrndup(cmd, n);
+    if (strchr(prog, '/')) {
+        if (is_executable(prog)) return prog;
+        free(prog);
+        return NULL;
+    }
+    const char *path = getenv("PATH");
+    strlist dirs = { 0 };
+    sl_split(&dirs, path ? path : "/usr/bin:/bin", ":");
+    char *found = NULL;
+    for (size_t i = 0; i < dirs.n && !found && *prog; i++) {
+        char *p = path_join(dirs.v[i], prog);
+        if (is_executable(p)) found = p;
+        else free(p);
+    }
+    sl_free(&dirs);
+    free(prog);
+    return found;
 }
 
 char *cache_program(const char *dir, const char *name, cache_builder build, void *arg, int *rc)

@@ -72,6 +72,8 @@ char *output_problem(const char *path);
  * Returns the lock's descriptor (kept open for the run), or -1 with errno
  * EWOULDBLOCK when another process holds it. */
 int output_lock(const char *path);
+/* Release it and remove PATH.lock. */
+void output_unlock(int fd, const char *path);
 /* 0 when PATH is absent or a regular file, else -1 (errno for gc_strerror). */
 int check_replaceable(const char *path);
 
@@ -97,6 +99,9 @@ char *path_dirname(const char *p);
 const char *path_basename(const char *p);
 bool file_exists(const char *p);
 bool is_executable(const char *p);
+/* The program a command line starts with, found as execvp would (its first
+ * word; PATH unless it holds a slash). NULL when there is none. */
+char *find_program(const char *cmd);
 /* A program cached in DIR/NAME, built at most once however many processes
  * ask: under an exclusive lock on DIR.lock, an entry without its `ok`
  * marker, or whose program is gone (a probe may delete its own binary), is

@@ -63,6 +63,26 @@ int journal_open(journal *j, const char *path, bool truncate)
     return 0;
 }
 
+int journal_rewrite(const char *path, json_t *records)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_addn(&b, "", 0);
+    size_t i;
+    json_t *r;
+    json_array_foreach(records, i, r) {
+        char *line = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
+        if (line) sb_add(&b, line);
+        sb_add(&b, "\n");
+        free(line);
+    }
+    int rc = write_file_atomic(path, b.s, b.len);
+    int e = errno;
+    sb_free(&b);
+    errno = e;
+    return rc;
+}
+
 int journal_append(journal *j, json_t *rec)
 {
     char *line = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);

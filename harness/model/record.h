@@ -23,6 +23,9 @@ char *record_validate(json_t *rec);
  * and a crash leaves at most one torn last line. */
 typedef struct { int fd; char *path; } journal;
 int journal_open(journal *j, const char *path, bool truncate);
+/* Replace the journal at PATH by one holding exactly RECORDS, through a
+ * new file and rename(2): the old journal stays whole if this fails. */
+int journal_rewrite(const char *path, json_t *records);
 /* 0, or -1 with errno (ENOSPC …); the journal is unchanged on failure. */
 int journal_append(journal *j, json_t *rec);
 void journal_close(journal *j);

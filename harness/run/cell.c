@@ -116,16 +116,24 @@ static double emulated_timeout_factor(const run_ctx *ctx, const cell *x)
     return only_hangs ? 1 : ctx->emu_timeout_mult;
 }
 
-json_t *cell_execute(const run_ctx *ctx, const cell *x)
+/* How a phase left the cell: go on to the next phase, the record is
+ * complete, or the cell gets no record (interrupted, or the environment
+ * failed: both are left for --resume, neither is a Go result). */
+typedef enum { PHASE_NEXT, PHASE_DONE, PHASE_NO_RECORD } phase_end;
+
+static void set_skip(json_t *r, const char *detail)
 {
-    json_t *r = record_new(x);
-    json_t *ev = json_object_get(r, "evidence");
-    double t0 = now_ms();
+    set_str(r, "status", "skip");
+    set_str(r, "detail", detail);
+    json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+}
+
+/* Phase 1: does the cell apply to this release and arch at all? */
+static phase_end cell_gate(const cell *x, json_t *r)
+{
     if (!version_in_range(x->tc->version, x->c->go_lo, x->c->go_hi)) {
-        set_str(r, "status", "skip");
-        set_str(r, "detail", "case does not apply to this Go release");
-        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
-        return r;
+        set_skip(r, "case does not apply to this Go release");
+        return PHASE_DONE;
     }
     if (x->c->arches.n && !sl_has(&x->c->arches, x->tc->goarch)) {
         strbuf why;
@@ -134,21 +142,62 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
         for (size_t i = 0; i < x->c->arches.n; i++) sb_addf(&why, "%s %s", i ? "," : "", x->c->arches.v[i]);
         sb_addf(&why, ", not %s", x->tc->goarch);
         char *detail = sb_take(&why);
-        set_str(r, "status", "skip");
-        set_str(r, "detail", detail);
-        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+        set_skip(r, detail);
         free(detail);
-        return r;
+        return PHASE_DONE;
     }
-    fixture_build fb;
-    fixture_build_ensure(&ctx->b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv, &fb);
-    if (fb.status == BUILD_INTERRUPTED) {
-        fixture_build_free(&fb);
-        json_decref(r);
-        return NULL;
+    return PHASE_NEXT;
+}
+
+/* A build case about a build that must be refused (and how). */
+static void record_refusal(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *berr, json_t *r)
+{
+    json_t *ev = json_object_get(r, "evidence");
+    char *line = first_line(berr ? berr : "");
+    bool failed = fb->status == BUILD_FAIL || fb->status == BUILD_UNSUPPORTED;
+    set_status(ctx, r, x, failed ? "pass" : "fail");
+    json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", failed ? "build-fail" : "exit"));
+    if (!failed) json_object_set_new(json_object_get(r, "outcome"), "code", json_integer(0));
+    char *d = failed ? xasprintf("refused: %s", line) : xstrdup("built, but the build was expected to fail");
+    set_str(r, "detail", d);
+    if (failed) json_object_set_new(ev, "build_error", json_string(line));
+    free(d);
+    free(line);
+}
+
+static void record_build_failure(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *berr, json_t *r)
+{
+    char *line = first_line(berr ? berr : "");
+    if (fb->status == BUILD_UNSUPPORTED) {
+        set_str(r, "status", "skip");
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+    } else if (fb->status == BUILD_FAIL) {
+        set_status(ctx, r, x, "fail");
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
+    } else {
+        set_str(r, "status", "error");
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
     }
-    json_object_set_new(ev, "build", build_evidence(&fb));
-    const char *berr = json_string_value(json_object_get(fb.info, "stderr_head"));
+    char *d = xasprintf("%s%s", x->c->build_only ? "" : "fixture did not build: ", line);
+    set_str(r, "detail", d);
+    free(d);
+    free(line);
+}
+
+/* Phase 2: the fixture. A build case is complete after it. */
+static phase_end cell_build(const run_ctx *ctx, const cell *x, json_t *r, fixture_build *fb, char **env_fault)
+{
+    fixture_build_ensure(&ctx->b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv, fb);
+    const char *berr = json_string_value(json_object_get(fb->info, "stderr_head"));
+    if (fb->status == BUILD_INTERRUPTED) return PHASE_NO_RECORD;
+    if (fb->status == BUILD_ENVIRONMENT) {
+        char *line = first_line(berr ? berr : "");
+        *env_fault = xasprintf("building %s for %s %s failed for a reason outside Go: %s", x->c->fixture, x->tc->version,
+                               x->run->buildmode, line);
+        free(line);
+        return PHASE_NO_RECORD;
+    }
+    json_object_set_new(json_object_get(r, "evidence"), "build", build_evidence(fb));
     if (berr) {
         char *h = head_of(berr, STDERR_HEAD_BYTES);
         set_str(r, "stderr_head", h);
@@ -156,127 +205,135 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
     }
     bool want_build_fail = false;
     for (size_t i = 0; i < x->c->nwant; i++) want_build_fail |= x->c->want[i].kind == OUT_BUILD_FAIL;
-    if (x->c->build_only && want_build_fail && fb.status != BUILD_ERROR) {
-        /* The case is about a build that must be refused (and how). */
-        char *line = first_line(berr ? berr : "");
-        bool failed = fb.status == BUILD_FAIL || fb.status == BUILD_UNSUPPORTED;
-        set_status(ctx, r, x, failed ? "pass" : "fail");
-        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", failed ? "build-fail" : "exit"));
-        if (!failed) json_object_set_new(json_object_get(r, "outcome"), "code", json_integer(0));
-        char *d = failed ? xasprintf("refused: %s", line) : xstrdup("built, but the build was expected to fail");
-        set_str(r, "detail", d);
-        if (failed) json_object_set_new(ev, "build_error", json_string(line));
-        free(d);
-        free(line);
-    } else if (fb.status != BUILD_OK) {
-        char *line = first_line(berr ? berr : "");
-        if (fb.status == BUILD_UNSUPPORTED) {
-            set_str(r, "status", "skip");
-            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
-        } else if (fb.status == BUILD_FAIL) {
-            set_status(ctx, r, x, "fail");
-            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
-        } else {
-            set_str(r, "status", "error");
-            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
-        }
-        char *d = xasprintf("%s%s", x->c->build_only ? "" : "fixture did not build: ", line);
-        set_str(r, "detail", d);
-        free(d);
-        free(line);
-    } else if (x->c->build_only) {
+    if (x->c->build_only && want_build_fail && fb->status != BUILD_ERROR) {
+        record_refusal(ctx, x, fb, berr, r);
+        return PHASE_DONE;
+    }
+    if (fb->status != BUILD_OK) {
+        record_build_failure(ctx, x, fb, berr, r);
+        return PHASE_DONE;
+    }
+    if (x->c->build_only) {
         set_status(ctx, r, x, "pass");
-        set_str(r, "detail", fb.cached ? "built (cached)" : "built");
+        set_str(r, "detail", fb->cached ? "built (cached)" : "built");
         json_object_set_new(r, "outcome", json_pack("{s:s, s:i}", "kind", "exit", "code", 0));
+        return PHASE_DONE;
+    }
+    return PHASE_NEXT;
+}
+
+/* Phase 3: the host that loads the fixture. */
+static phase_end cell_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, json_t *r, char ***argv)
+{
+    char *why = NULL;
+    bool harness_fault = false, skip = false;
+    *argv = host_prepare(ctx, x, fb, json_object_get(r, "evidence"), &why, &harness_fault, &skip);
+    if (*argv) return PHASE_NEXT;
+    phase_end e = PHASE_DONE;
+    if (skip) {
+        set_skip(r, why);
+    } else if (ctx->b.interrupted && *ctx->b.interrupted) {
+        e = PHASE_NO_RECORD;
     } else {
-        char *why = NULL;
-        bool harness_fault = false, skip = false;
-        char **argv = host_prepare(ctx, x, &fb, ev, &why, &harness_fault, &skip);
-        if (!argv && skip) {
-            set_str(r, "status", "skip");
-            set_str(r, "detail", why);
-            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
-            free(why);
-        } else if (!argv) {
-            if (ctx->b.interrupted && *ctx->b.interrupted) {
-                free(why);
-                fixture_build_free(&fb);
-                json_decref(r);
-                return NULL;
-            }
-            set_str(r, "status", harness_fault ? "error" : "fail");
-            if (!harness_fault) set_status(ctx, r, x, "fail");
-            json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
-            char *line = first_line(why ? why : "");
-            char *d = xasprintf("host build failed: %s", line);
-            set_str(r, "detail", d);
-            char *h = head_of(why ? why : "", STDERR_HEAD_BYTES);
-            set_str(r, "stderr_head", h);
-            free(h);
-            free(d);
-            free(line);
-            free(why);
-        } else {
-            strlist env = { 0 };
-            sl_add(&env, "PATH=/usr/local/bin:/usr/bin:/bin");
-            sl_add_owned(&env, xasprintf("HOME=%s", getenv("HOME") ? getenv("HOME") : "/tmp"));
-            sl_add(&env, "LC_ALL=C");
-            sl_add_owned(&env, xasprintf("GOCOMPAT_SEED=%llu", ctx->seed));
-            sl_add_owned(&env, xasprintf("PYTHONPATH=%s/probe", ctx->b.srcdir));
-            sl_add(&env, "PYTHONDONTWRITEBYTECODE=1");
-            probe_env(ctx, x, &fb, &env);
-            for (size_t i = 0; i < x->c->env.n; i++) sl_add(&env, x->c->env.v[i]);
-            sl_add_owned(&env, NULL);
-            env.n--;
-            proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
-                            .cwd = x->c->dir,
-                            .timeout_ms = (int)(x->c->timeout_s * 1000 * ctx->b.timeout_mult * emulated_timeout_factor(ctx, x)),
-                            .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
-            proc_result pr;
-            proc_run(&s, &pr);
-            if (pr.kind == PROC_INTERRUPTED) {
-                proc_result_free(&pr);
-                sl_free(&env);
-                for (size_t i = 0; argv[i]; i++) free(argv[i]);
-                free(argv);
-                fixture_build_free(&fb);
-                json_decref(r);
-                return NULL;
-            }
-            probe_report rep;
-            report_parse(pr.report, pr.report_len, &rep);
-            verdict v = judge(x->c, &pr, &rep);
-            set_status(ctx, r, x, v.status);
-            if (!strcmp(v.status, "error") || !strcmp(v.status, "skip")) set_str(r, "status", v.status);
-            set_str(r, "detail", v.detail);
-            json_object_set_new(r, "outcome", outcome_json(&pr));
-            json_object_update(ev, rep.facts);
-            bool clean = pr.kind == PROC_EXIT && pr.code == 0;
-            if (rep.mark_name && !clean && pr.end_ns > rep.mark_ns) {
-                json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr.end_ns - rep.mark_ns) / 1e6));
-                json_object_set_new(ev, "death_after", json_string(rep.mark_name));
-            }
-            json_object_set_new(ev, "rusage", rusage_json(&pr));
-            json_object_set_new(ev, "stdout_bytes", json_integer((json_int_t)pr.out.total));
-            json_object_set_new(ev, "stderr_bytes", json_integer((json_int_t)pr.err.total));
-            if (pr.leftovers) json_object_set_new(ev, "leftover_processes", json_true());
-            if (rep.junk) json_object_set_new(ev, "report_junk_lines", json_integer(rep.junk));
-            if (pr.report_truncated) json_object_set_new(ev, "report_truncated", json_true());
-            json_object_set_new(ev, "seed", json_integer((json_int_t)ctx->seed));
-            char *errtext = capture_text(&pr.err);
-            char *h = head_of(errtext, STDERR_HEAD_BYTES);
-            set_str(r, "stderr_head", h);
-            free(h);
-            free(errtext);
-            free(v.detail);
-            report_free(&rep);
-            proc_result_free(&pr);
-            sl_free(&env);
-            for (size_t i = 0; argv[i]; i++) free(argv[i]);
-            free(argv);
-        }
+        set_str(r, "status", harness_fault ? "error" : "fail");
+        if (!harness_fault) set_status(ctx, r, x, "fail");
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
+        char *line = first_line(why ? why : "");
+        char *d = xasprintf("host build failed: %s", line);
+        set_str(r, "detail", d);
+        char *h = head_of(why ? why : "", STDERR_HEAD_BYTES);
+        set_str(r, "stderr_head", h);
+        free(h);
+        free(d);
+        free(line);
+    }
+    free(why);
+    return e;
+}
+
+static void probe_environment(const run_ctx *ctx, const cell *x, const fixture_build *fb, strlist *env)
+{
+    sl_add(env, "PATH=/usr/local/bin:/usr/bin:/bin");
+    sl_add_owned(env, xasprintf("HOME=%s", getenv("HOME") ? getenv("HOME") : "/tmp"));
+    sl_add(env, "LC_ALL=C");
+    sl_add_owned(env, xasprintf("GOCOMPAT_SEED=%llu", ctx->seed));
+    sl_add_owned(env, xasprintf("PYTHONPATH=%s/probe", ctx->b.srcdir));
+    sl_add(env, "PYTHONDONTWRITEBYTECODE=1");
+    probe_env(ctx, x, fb, env);
+    for (size_t i = 0; i < x->c->env.n; i++) sl_add(env, x->c->env.v[i]);
+    sl_add_owned(env, NULL);
+    env->n--;
+}
+
+/* Phase 5: what the probe did, judged, into the record. */
+static void record_run(const run_ctx *ctx, const cell *x, const proc_result *pr, json_t *r)
+{
+    json_t *ev = json_object_get(r, "evidence");
+    probe_report rep;
+    report_parse(pr->report, pr->report_len, &rep);
+    verdict v = judge(x->c, pr, &rep);
+    set_status(ctx, r, x, v.status);
+    if (!strcmp(v.status, "error") || !strcmp(v.status, "skip")) set_str(r, "status", v.status);
+    set_str(r, "detail", v.detail);
+    json_object_set_new(r, "outcome", outcome_json(pr));
+    json_object_update(ev, rep.facts);
+    bool clean = pr->kind == PROC_EXIT && pr->code == 0;
+    if (rep.mark_name && !clean && pr->end_ns > rep.mark_ns) {
+        json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr->end_ns - rep.mark_ns) / 1e6));
+        json_object_set_new(ev, "death_after", json_string(rep.mark_name));
+    }
+    json_object_set_new(ev, "rusage", rusage_json(pr));
+    json_object_set_new(ev, "stdout_bytes", json_integer((json_int_t)pr->out.total));
+    json_object_set_new(ev, "stderr_bytes", json_integer((json_int_t)pr->err.total));
+    if (pr->leftovers) json_object_set_new(ev, "leftover_processes", json_true());
+    if (rep.junk) json_object_set_new(ev, "report_junk_lines", json_integer(rep.junk));
+    if (pr->report_truncated) json_object_set_new(ev, "report_truncated", json_true());
+    json_object_set_new(ev, "seed", json_integer((json_int_t)ctx->seed));
+    char *errtext = capture_text(&pr->err);
+    char *h = head_of(errtext, STDERR_HEAD_BYTES);
+    set_str(r, "stderr_head", h);
+    free(h);
+    free(errtext);
+    free(v.detail);
+    report_free(&rep);
+}
+
+/* Phase 4: the probe in its sandbox. */
+static phase_end cell_run(const run_ctx *ctx, const cell *x, const fixture_build *fb, char **argv, json_t *r)
+{
+    strlist env = { 0 };
+    probe_environment(ctx, x, fb, &env);
+    proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v, .cwd = x->c->dir,
+                    .timeout_ms = (int)(x->c->timeout_s * 1000 * ctx->b.timeout_mult * emulated_timeout_factor(ctx, x)),
+                    .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
+    proc_result pr;
+    proc_run(&s, &pr);
+    phase_end e = pr.kind == PROC_INTERRUPTED ? PHASE_NO_RECORD : PHASE_DONE;
+    if (e == PHASE_DONE) record_run(ctx, x, &pr, r);
+    proc_result_free(&pr);
+    sl_free(&env);
+    return e;
+}
+
+json_t *cell_execute(const run_ctx *ctx, const cell *x, char **env_fault)
+{
+    *env_fault = NULL;
+    json_t *r = record_new(x);
+    if (cell_gate(x, r) == PHASE_DONE) return r;
+    double t0 = now_ms();
+    fixture_build fb = { 0 };
+    char **argv = NULL;
+    phase_end e = cell_build(ctx, x, r, &fb, env_fault);
+    if (e == PHASE_NEXT) e = cell_prepare(ctx, x, &fb, r, &argv);
+    if (e == PHASE_NEXT) e = cell_run(ctx, x, &fb, argv, r);
+    /* The one cleanup path, whichever phase ended the cell. */
+    for (size_t i = 0; argv && argv[i]; i++) free(argv[i]);
+    free(argv);
+    fixture_build_free(&fb);
+    if (e == PHASE_NO_RECORD) {
+        json_decref(r);
+        return NULL;
     }
     json_object_set_new(r, "duration_ms", json_real(now_ms() - t0));
-    fixture_build_free(&fb);
     return r;
 }

@@ -17,13 +17,22 @@
 
 const char *build_status_name(build_status s)
 {
-    static const char *const n[] = { "ok", "build-fail", "unsupported", "error", "interrupted" };
+    static const char *const n[] = { "ok", "build-fail", "unsupported", "error", "interrupted", "environment" };
     return n[s];
 }
 
 bool build_output_unsupported(const char *t)
 {
     return strstr(t, "not supported on ") || strstr(t, "not supported for ");
+}
+
+bool build_output_environment(const char *t)
+{
+    static const char *const says[] = { "executable file not found in $PATH", "no space left on device",
+                                        "read-only file system", "disk quota exceeded", "file too large" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(says); i++)
+        if (strcasestr(t, says[i])) return true;
+    return false;
 }
 
 char *toolchain_gocache(const build_ctx *ctx, const toolchain *tc)
@@ -139,7 +148,7 @@ static int step(const build_ctx *ctx, const char *const *argv, char **env, const
     else if (r.kind == PROC_SPAWN_FAIL) { *st = BUILD_ERROR; free(e); e = xstrdup(r.spawn_error); }
     else if (r.kind == PROC_TIMEOUT) { *st = BUILD_ERROR; free(e); e = xasprintf("build timed out after %d ms", s.timeout_ms); }
     else if (r.kind == PROC_SIGNAL) { *st = BUILD_ERROR; char *x = xasprintf("build died of %s: %s", signal_name(r.sig), e); free(e); e = x; }
-    else *st = build_output_unsupported(e) ? BUILD_UNSUPPORTED : BUILD_FAIL;
+    else *st = build_output_unsupported(e) ? BUILD_UNSUPPORTED : build_output_environment(e) ? BUILD_ENVIRONMENT : BUILD_FAIL;
     if (!*e && *o) { free(e); e = o; o = NULL; }
     *errtext = e;
     free(o);
@@ -277,7 +286,10 @@ void fixture_build_ensure(const build_ctx *ctx, const toolchain *tc, const char 
     json_error_t jerr;
     json_t *info = file_exists(infop) ? json_load_file(infop, 0, &jerr) : NULL;
     const char *st = json_string_value(json_object_get(info, "status"));
-    if (st && (!strcmp(st, "ok") || !strcmp(st, "build-fail") || !strcmp(st, "unsupported"))) {
+    /* A failure that blames the machine was cached by older versions: retry it. */
+    const char *said = json_string_value(json_object_get(info, "stderr_head"));
+    bool env_failure = st && !strcmp(st, "build-fail") && said && build_output_environment(said);
+    if (st && !env_failure && (!strcmp(st, "ok") || !strcmp(st, "build-fail") || !strcmp(st, "unsupported"))) {
         b->cached = true;
         b->info = info;
         b->status = !strcmp(st, "ok") ? BUILD_OK : !strcmp(st, "build-fail") ? BUILD_FAIL : BUILD_UNSUPPORTED;
@@ -287,7 +299,7 @@ void fixture_build_ensure(const build_ctx *ctx, const toolchain *tc, const char 
         mkdir_p(b->dir, 0755);
         do_build(ctx, tc, fx, mode, flags, env, b);
         /* Harness-side errors and interruptions are not cached: retry next time. */
-        if (b->status != BUILD_ERROR && b->status != BUILD_INTERRUPTED) {
+        if (b->status == BUILD_OK || b->status == BUILD_FAIL || b->status == BUILD_UNSUPPORTED) {
             char *text = json_dumps(b->info, JSON_INDENT(2) | JSON_SORT_KEYS);
             if (write_file_atomic(infop, text, strlen(text)) < 0)
                 gc_warn("cannot write %s: %s", infop, strerror(errno));

@@ -15,7 +15,10 @@ typedef struct {
     volatile sig_atomic_t *interrupted;
 } build_ctx;
 
-typedef enum { BUILD_OK, BUILD_FAIL, BUILD_UNSUPPORTED, BUILD_ERROR, BUILD_INTERRUPTED } build_status;
+/* BUILD_ENVIRONMENT: the build failed for a reason outside Go (no C
+ * compiler, a full disk, a read-only cache); like BUILD_ERROR and
+ * BUILD_INTERRUPTED it is never cached, and it stops the run. */
+typedef enum { BUILD_OK, BUILD_FAIL, BUILD_UNSUPPORTED, BUILD_ERROR, BUILD_INTERRUPTED, BUILD_ENVIRONMENT } build_status;
 
 typedef struct {
     build_status status;
@@ -40,6 +43,8 @@ char *fixture_key(const build_ctx *ctx, const toolchain *tc, const char *fixture
                   const strlist *flags, const strlist *env);
 /* A build failure whose message says the mode is not supported here. */
 bool build_output_unsupported(const char *stderr_text);
+/* A build failure whose message blames the machine, not the Go code. */
+bool build_output_environment(const char *stderr_text);
 const char *build_status_name(build_status s);
 /* Per-toolchain GOCACHE under the cache directory. Caller frees. */
 char *toolchain_gocache(const build_ctx *ctx, const toolchain *tc);

@@ -11,13 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern volatile sig_atomic_t gc_interrupted;
 
 /* Child exit codes of a cell task. */
-enum { CELL_RECORDED = 10, CELL_INTERRUPTED = 3, CELL_JOURNAL_FAILED = 4 };
+enum { CELL_RECORDED = 10, CELL_INTERRUPTED = 3, CELL_JOURNAL_FAILED = 4, CELL_ENV_FAULT = 5 };
 
 char *cell_key(const cell *x)
 {
@@ -79,6 +80,7 @@ typedef struct {
     const cell **builds; /* a representative cell per distinct build */
     size_t n, done;
     size_t ok, failed, hard_fail;
+    bool env_fault;
 } build_phase;
 
 static int build_task(void *vp, size_t i)
@@ -88,6 +90,11 @@ static int build_task(void *vp, size_t i)
     fixture_build fb;
     fixture_build_ensure(&bp->o->rc.b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv, &fb);
     int code = (int)fb.status;
+    if (fb.status == BUILD_ENVIRONMENT) {
+        const char *said = json_string_value(json_object_get(fb.info, "stderr_head"));
+        gc_warn("building %s for %s %s failed for a reason outside Go: %.*s", x->c->fixture, x->tc->version,
+                x->run->buildmode, said ? (int)strcspn(said, "\n") : 0, said ? said : "");
+    }
     fixture_build_free(&fb);
     return code;
 }
@@ -117,10 +124,32 @@ static void build_done(void *vp, size_t i, int st)
     if (code == BUILD_OK) bp->ok++;
     else bp->failed++;
     if (code != BUILD_OK && code != BUILD_UNSUPPORTED) bp->hard_fail++;
+    if (code == BUILD_ENVIRONMENT) {
+        bp->env_fault = true;
+        gc_interrupted = 1; /* every other build would fail the same way */
+    }
     char *what = xasprintf("%s %s %s", x->tc->version, x->c->fixture, x->run->buildmode);
     progress(bp->o, "build", bp->done, bp->n, what,
-             code >= 0 && code <= BUILD_INTERRUPTED ? build_status_name((build_status)code) : "crashed");
+             code >= 0 && code <= BUILD_ENVIRONMENT ? build_status_name((build_status)code) : "crashed");
     free(what);
+}
+
+/* Each distinct fixture build of the cells to run, once. */
+static void plan_builds(const matrix_opts *o, const cell_list *todo, build_phase *bp)
+{
+    json_t *seen = json_object();
+    for (size_t i = 0; i < todo->n; i++) {
+        const cell *x = &todo->v[i];
+        if (!version_in_range(x->tc->version, x->c->go_lo, x->c->go_hi)) continue;
+        char *k = fixture_key(&o->rc.b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv);
+        if (k && !json_object_get(seen, k)) {
+            json_object_set_new(seen, k, json_true());
+            bp->builds = xrealloc(bp->builds, (bp->n + 1) * sizeof *bp->builds);
+            bp->builds[bp->n++] = x;
+        }
+        free(k);
+    }
+    json_decref(seen);
 }
 
 /* ---- the run phase: one task per cell ---- */
@@ -130,7 +159,7 @@ typedef struct {
     cell_list todo;
     journal *j;
     size_t done, counts[6], crashed;
-    bool journal_failed;
+    bool journal_failed, env_fault;
 } run_phase;
 
 static int status_index(const char *s)
@@ -143,7 +172,13 @@ static int status_index(const char *s)
 static int cell_task(void *vp, size_t i)
 {
     run_phase *rp = vp;
-    json_t *rec = cell_execute(&rp->o->rc, &rp->todo.v[i]);
+    char *env_fault = NULL;
+    json_t *rec = cell_execute(&rp->o->rc, &rp->todo.v[i], &env_fault);
+    if (env_fault) {
+        gc_warn("%s", env_fault);
+        free(env_fault);
+        return CELL_ENV_FAULT;
+    }
     if (!rec) return CELL_INTERRUPTED;
     int k = status_index(json_string_value(json_object_get(rec, "status")));
     if (journal_append(rp->j, rec) < 0) {
@@ -155,33 +190,39 @@ static int cell_task(void *vp, size_t i)
     return CELL_RECORDED + k;
 }
 
+/* The harness's own worker died: say so in the cell, never hide it. */
+static void record_worker_death(run_phase *rp, const cell *x, int st)
+{
+    json_t *rec = record_new(x);
+    char *d = WIFSIGNALED(st) ? xasprintf("harness worker died of %s", signal_name(WTERMSIG(st)))
+                              : xasprintf("harness worker exited %d", WEXITSTATUS(st));
+    json_object_set_new(rec, "detail", json_string(d));
+    free(d);
+    if (journal_append(rp->j, rec) < 0) rp->journal_failed = true;
+    json_decref(rec);
+    rp->counts[5]++;
+    rp->crashed++;
+}
+
 static void cell_done(void *vp, size_t i, int st)
 {
     run_phase *rp = vp;
     const cell *x = &rp->todo.v[i];
     rp->done++;
+    int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     const char *status = NULL;
-    if (WIFEXITED(st) && WEXITSTATUS(st) >= CELL_RECORDED && WEXITSTATUS(st) < CELL_RECORDED + 6) {
-        int k = WEXITSTATUS(st) - CELL_RECORDED;
-        rp->counts[k]++;
-        status = RECORD_STATUSES[k];
-    } else if (WIFEXITED(st) && WEXITSTATUS(st) == CELL_INTERRUPTED) {
+    if (code >= CELL_RECORDED && code < CELL_RECORDED + 6) {
+        rp->counts[code - CELL_RECORDED]++;
+        status = RECORD_STATUSES[code - CELL_RECORDED];
+    } else if (code == CELL_INTERRUPTED) {
         status = "interrupted";
-    } else if (WIFEXITED(st) && WEXITSTATUS(st) == CELL_JOURNAL_FAILED) {
-        rp->journal_failed = true;
+    } else if (code == CELL_JOURNAL_FAILED || code == CELL_ENV_FAULT) {
+        if (code == CELL_JOURNAL_FAILED) rp->journal_failed = true;
+        else rp->env_fault = true;
         gc_interrupted = 1; /* stop starting cells: nothing more could be kept */
         status = "not recorded";
     } else {
-        /* The harness's own worker died: say so in the cell, never hide it. */
-        json_t *rec = record_new(x);
-        char *d = WIFSIGNALED(st) ? xasprintf("harness worker died of %s", signal_name(WTERMSIG(st)))
-                                  : xasprintf("harness worker exited %d", WEXITSTATUS(st));
-        json_object_set_new(rec, "detail", json_string(d));
-        free(d);
-        if (journal_append(rp->j, rec) < 0) rp->journal_failed = true;
-        json_decref(rec);
-        rp->counts[5]++;
-        rp->crashed++;
+        record_worker_death(rp, x, st);
         status = "error (harness)";
     }
     char *what = xasprintf("%s %s %s", x->tc->version, x->c->id, x->run->host);
@@ -189,41 +230,212 @@ static void cell_done(void *vp, size_t i, int st)
     free(what);
 }
 
+/* ---- the journal: what a run owns, resumes and never loses ---- */
+
+/* An unfinished run's journal is kept beside the new one; earlier ones are
+ * never overwritten (.old, .old.1, ...). */
 static void move_aside(const char *path)
 {
-    char *old = xasprintf("%s.old", path);
-    if (rename(path, old) == 0) gc_warn("an earlier unfinished run's journal was moved to %s (use --resume to continue a run)", old);
-    free(old);
+    for (int n = 0; n < 1000; n++) {
+        char *old = n ? xasprintf("%s.old.%d", path, n) : xasprintf("%s.old", path);
+        struct stat st;
+        bool taken = lstat(old, &st) == 0;
+        if (!taken && rename(path, old) == 0)
+            gc_warn("an earlier unfinished run's journal was moved to %s (use --resume to continue a run)", old);
+        free(old);
+        if (!taken) return;
+    }
+    gc_die(GC_EXIT_USAGE, "%s: a thousand earlier journals are kept beside it; move them away", path);
+}
+
+/* The records of an interrupted run, by cell key. Refuses (exit 2) a
+ * journal holding cells outside this selection: resuming would drop them. */
+static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_list *all, json_t *have)
+{
+    json_t *prior = json_array();
+    if (!o->resume || !file_exists(jpath)) return prior;
+    strlist errs = { 0 };
+    if (journal_load(jpath, prior, &errs) < 0) gc_die(GC_EXIT_USAGE, "cannot read %s: %s", jpath, gc_strerror(errno));
+    for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
+    sl_free(&errs);
+    json_t *selected = json_object();
+    for (size_t i = 0; i < all->n; i++) {
+        char *k = cell_key(&all->v[i]);
+        json_object_set_new(selected, k, json_true());
+        free(k);
+    }
+    size_t i, outside = 0;
+    json_t *r;
+    char *first = NULL;
+    json_array_foreach(prior, i, r) {
+        char *k = record_cell_key(r);
+        if (!json_object_get(selected, k) && !outside++) first = xstrdup(k);
+        json_object_set(have, k, r);
+        free(k);
+    }
+    json_decref(selected);
+    if (outside)
+        gc_die(GC_EXIT_USAGE, "%s holds %zu record%s outside this selection (first: %s); resume with the selection that "
+               "made it, or move the journal away", jpath, outside, outside == 1 ? "" : "s", first);
+    if (!o->quiet) gc_warn("resuming: %zu records already in %s", json_array_size(prior), jpath);
+    return prior;
+}
+
+/* Open the journal for appending. On resume its valid records are first
+ * written to a new file that replaces the old by rename, so a torn last
+ * line is dropped and a full disk leaves the old journal whole. */
+static void journal_begin(const matrix_opts *o, const char *jpath, json_t *prior, journal *j)
+{
+    if (!o->resume && file_exists(jpath)) move_aside(jpath);
+    if (o->resume && file_exists(jpath) && journal_rewrite(jpath, prior) < 0)
+        gc_die(GC_EXIT_USAGE, "cannot rewrite %s: %s; it is unchanged", jpath, gc_strerror(errno));
+    if (journal_open(j, jpath, false) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", jpath, gc_strerror(errno));
+}
+
+/* ---- the end of a run ---- */
+
+typedef struct {
+    const matrix_opts *o;
+    const toolchain_set *tcs;
+    const cell_list *all;
+    const char *jpath;
+    double t_build, t_total;
+} run_end;
+
+static int write_document(const run_end *e, json_t *records)
+{
+    const matrix_opts *o = e->o;
+    json_t *tcj = toolchains_json(e->tcs);
+    json_t *extra = json_pack("{s:{s:i, s:f, s:f, s:I}}", "run", "jobs", o->jobs, "build_s", e->t_build / 1000,
+                              "total_s", e->t_total / 1000, "seed", (json_int_t)o->rc.seed);
+    if (o->shard_n) json_object_set_new(json_object_get(extra, "run"), "shard", json_pack("[i,i]", o->shard_k, o->shard_n));
+    int rc = GC_EXIT_OK;
+    if (matrix_write(o->out, tcj, records, extra) < 0) {
+        gc_warn("cannot write %s: %s (the records are intact in %s)", o->out, gc_strerror(errno), e->jpath);
+        rc = GC_EXIT_USAGE;
+    } else {
+        unlink(e->jpath);
+        if (o->table) {
+            char *t = table_render(records, isatty(1));
+            fputs(t, stdout);
+            free(t);
+        }
+        char *counts = status_counts(records);
+        size_t bad = count_unexpected(records);
+        if (!o->quiet)
+            gc_warn("%zu records in %s (%s); %.1f s (builds %.1f s)", json_array_size(records), o->out, counts,
+                    e->t_total / 1000, e->t_build / 1000);
+        free(counts);
+        if (bad) {
+            print_unexpected(records);
+            gc_warn("%zu unexpected result%s (fail, error or xpass)", bad, bad == 1 ? "" : "s");
+            rc = GC_EXIT_UNEXPECTED;
+        }
+    }
+    json_decref(tcj);
+    json_decref(extra);
+    return rc;
+}
+
+/* Assemble in matrix order; a later record for the same cell wins. A cell
+ * without a record is a harness failure: the journal is kept for --resume. */
+static int assemble(const run_end *e, json_t *got)
+{
+    json_t *bykey = json_object();
+    size_t i, missing = 0;
+    json_t *r;
+    json_array_foreach(got, i, r) {
+        char *k = record_cell_key(r);
+        json_object_set(bykey, k, r);
+        free(k);
+    }
+    json_t *records = json_array();
+    for (size_t c = 0; c < e->all->n; c++) {
+        char *k = cell_key(&e->all->v[c]);
+        json_t *rec = json_object_get(bykey, k);
+        if (rec) json_array_append(records, rec);
+        else if (!missing++) gc_warn("no record for %s", k);
+        free(k);
+    }
+    int rc;
+    if (missing) {
+        gc_warn("%zu of %zu cells have no record; nothing written to %s, the journal %s is kept: run again with --resume",
+                missing, e->all->n, e->o->out, e->jpath);
+        rc = GC_EXIT_USAGE;
+    } else {
+        records_sort_canonical(records);
+        rc = write_document(e, records);
+    }
+    json_decref(records);
+    json_decref(bykey);
+    return rc;
+}
+
+static int finish(const run_end *e, const run_phase *rp)
+{
+    json_t *got = json_array();
+    strlist errs = { 0 };
+    if (journal_load(e->jpath, got, &errs) < 0) gc_die(GC_EXIT_USAGE, "cannot read back %s: %s", e->jpath, gc_strerror(errno));
+    for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
+    sl_free(&errs);
+    size_t n = json_array_size(got);
+    int rc;
+    if (rp->journal_failed || rp->env_fault) {
+        gc_warn("stopped: %s; the %zu record%s in %s %s intact", rp->env_fault ? "the environment failed (above), not Go"
+                : "the journal could not be written", n, n == 1 ? "" : "s", e->jpath, n == 1 ? "is" : "are");
+        rc = GC_EXIT_USAGE;
+    } else if (gc_interrupted) {
+        gc_warn("interrupted: %zu of %zu record%s kept in %s; run again with --resume to finish", n, e->all->n,
+                e->all->n == 1 ? "" : "s", e->jpath);
+        rc = GC_EXIT_INTERRUPTED;
+    } else {
+        rc = assemble(e, got);
+    }
+    json_decref(got);
+    return rc;
+}
+
+/* What must hold before anything is built or written. Returns the output
+ * lock's descriptor, or -1 for a build-only run. */
+static int preflight(const matrix_opts *o, const cell_list *all)
+{
+    if (!all->n)
+        gc_die(GC_EXIT_USAGE, "the selection matches no cell (check -t, -a, -c, --host, -m, --shard, --arch); nothing was %s",
+               o->build_only ? "built" : "run or written");
+    if (o->build_only) return -1;
+    char *why = output_problem(o->out);
+    if (why) gc_die(GC_EXIT_USAGE, "%s", why);
+    int lock = output_lock(o->out);
+    if (lock < 0 && (errno == EWOULDBLOCK || errno == EAGAIN))
+        gc_die(GC_EXIT_USAGE, "another gocompat run is writing %s (it holds %s.lock); wait for it or choose another -o",
+               o->out, o->out);
+    if (lock < 0) gc_die(GC_EXIT_USAGE, "cannot lock %s.lock: %s", o->out, gc_strerror(errno));
+    return lock;
+}
+
+static int run_builds(const matrix_opts *o, build_phase *bp, size_t ncells, size_t ntodo, double t0)
+{
+    if (!o->quiet) gc_warn("%zu cells (%zu to run), %zu fixture builds, %d jobs", ncells, ntodo, bp->n, o->jobs);
+    if (bp->n) pool_run(bp->n, o->jobs, build_task, build_done, bp, &gc_interrupted);
+    if (bp->env_fault) {
+        gc_warn("stopped: the environment failed a build (above), not Go; nothing was recorded for it");
+        return GC_EXIT_USAGE;
+    }
+    if (!o->build_only) return -1;
+    if (!o->quiet)
+        gc_warn("%zu builds: %zu ok, %zu failed or unsupported; %.1f s", bp->n, bp->ok, bp->failed, (now_ms() - t0) / 1000);
+    return gc_interrupted ? GC_EXIT_INTERRUPTED : bp->hard_fail ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
 }
 
 int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *cases)
 {
     cell_list all;
     cells_expand(o, tcs, cases, &all);
-    char *outdir = path_dirname(o->out);
-    if (mkdir_p(outdir, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create %s: %s", outdir, strerror(errno));
-    if (!o->build_only && access(outdir, W_OK) != 0)
-        gc_die(GC_EXIT_USAGE, "cannot write results to %s: %s", outdir, strerror(errno));
-    free(outdir);
+    int lock = preflight(o, &all);
     char *jpath = xasprintf("%s.journal", o->out);
-
     /* Records already in the journal are kept and their cells not rerun. */
-    json_t *prior = json_array();
     json_t *have = json_object();
-    if (o->resume && file_exists(jpath)) {
-        strlist errs = { 0 };
-        journal_load(jpath, prior, &errs);
-        for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
-        sl_free(&errs);
-        size_t i;
-        json_t *r;
-        json_array_foreach(prior, i, r) {
-            char *k = record_cell_key(r);
-            json_object_set(have, k, r);
-            free(k);
-        }
-        if (!o->quiet) gc_warn("resuming: %zu records already in %s", json_array_size(prior), jpath);
-    }
+    json_t *prior = o->build_only ? json_array() : load_prior(o, jpath, &all, have);
     journal j = { -1, NULL };
     run_phase rp = { .o = o, .j = &j };
     for (size_t i = 0; i < all.n; i++) {
@@ -235,111 +447,18 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
         free(k);
     }
     double t0 = now_ms();
-
-    /* Build phase: each distinct fixture build once, in parallel. */
     build_phase bp = { .o = o };
-    json_t *seen = json_object();
-    for (size_t i = 0; i < rp.todo.n; i++) {
-        const cell *x = &rp.todo.v[i];
-        if (!version_in_range(x->tc->version, x->c->go_lo, x->c->go_hi)) continue;
-        char *k = fixture_key(&o->rc.b, x->tc, x->c->fixture, x->run->buildmode, &x->c->buildflags, &x->c->buildenv);
-        if (k && !json_object_get(seen, k)) {
-            json_object_set_new(seen, k, json_true());
-            bp.builds = xrealloc(bp.builds, (bp.n + 1) * sizeof *bp.builds);
-            bp.builds[bp.n++] = x;
-        }
-        free(k);
+    plan_builds(o, &rp.todo, &bp);
+    int rc = run_builds(o, &bp, all.n, rp.todo.n, t0);
+    if (rc < 0) {
+        run_end e = { .o = o, .tcs = tcs, .all = &all, .jpath = jpath, .t_build = now_ms() - t0 };
+        journal_begin(o, jpath, prior, &j);
+        if (!gc_interrupted) pool_run(rp.todo.n, o->jobs, cell_task, cell_done, &rp, &gc_interrupted);
+        journal_close(&j);
+        e.t_total = now_ms() - t0;
+        rc = finish(&e, &rp);
     }
-    json_decref(seen);
-    if (!o->quiet)
-        gc_warn("%zu cells (%zu to run), %zu fixture builds, %d jobs", all.n, rp.todo.n, bp.n, o->jobs);
-    if (bp.n) pool_run(bp.n, o->jobs, build_task, build_done, &bp, &gc_interrupted);
-    double t_build = now_ms() - t0;
-    int rc = GC_EXIT_OK;
-    json_t *got = NULL;
-    if (o->build_only) {
-        if (!o->quiet) gc_warn("%zu builds: %zu ok, %zu failed or unsupported; %.1f s", bp.n, bp.ok, bp.failed, t_build / 1000);
-        rc = gc_interrupted ? GC_EXIT_INTERRUPTED : bp.hard_fail ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
-        goto done;
-    }
-
-    if (!o->resume && file_exists(jpath)) move_aside(jpath);
-    if (journal_open(&j, jpath, true) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", jpath, strerror(errno));
-    /* On resume the journal is rewritten without torn lines, so appends stay parseable. */
-    size_t pi;
-    json_t *pr;
-    json_array_foreach(prior, pi, pr)
-        if (journal_append(&j, pr) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", jpath, strerror(errno));
-
-    if (!gc_interrupted) pool_run(rp.todo.n, o->jobs, cell_task, cell_done, &rp, &gc_interrupted);
-    journal_close(&j);
-    double t_total = now_ms() - t0;
-
-    got = json_array();
-    strlist errs = { 0 };
-    if (journal_load(jpath, got, &errs) < 0) gc_die(GC_EXIT_USAGE, "cannot read back %s: %s", jpath, strerror(errno));
-    for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
-    sl_free(&errs);
-    if (rp.journal_failed) {
-        gc_warn("stopped: the journal could not be written; the %zu record%s in %s %s intact", json_array_size(got),
-                json_array_size(got) == 1 ? "" : "s", jpath, json_array_size(got) == 1 ? "is" : "are");
-        rc = GC_EXIT_USAGE;
-    } else if (gc_interrupted) {
-        gc_warn("interrupted: %zu of %zu record%s kept in %s; run again with --resume to finish", json_array_size(got), all.n,
-                all.n == 1 ? "" : "s", jpath);
-        rc = GC_EXIT_INTERRUPTED;
-    } else {
-        /* Assemble in matrix order; a later record for the same cell wins. */
-        json_t *bykey = json_object();
-        size_t i;
-        json_t *r;
-        json_array_foreach(got, i, r) {
-            char *k = record_cell_key(r);
-            json_object_set(bykey, k, r);
-            free(k);
-        }
-        json_t *records = json_array();
-        for (size_t c = 0; c < all.n; c++) {
-            char *k = cell_key(&all.v[c]);
-            json_t *rec = json_object_get(bykey, k);
-            if (rec) json_array_append(records, rec);
-            else gc_warn("no record for %s", k);
-            free(k);
-        }
-        records_sort_canonical(records);
-        json_t *tcj = toolchains_json(tcs);
-        json_t *extra = json_pack("{s:{s:i, s:f, s:f, s:I}}", "run", "jobs", o->jobs, "build_s", t_build / 1000,
-                                  "total_s", t_total / 1000, "seed", (json_int_t)o->rc.seed);
-        if (o->shard_n) json_object_set_new(json_object_get(extra, "run"), "shard", json_pack("[i,i]", o->shard_k, o->shard_n));
-        if (matrix_write(o->out, tcj, records, extra) < 0) {
-            gc_warn("cannot write %s: %s (the records are intact in %s)", o->out, strerror(errno), jpath);
-            rc = GC_EXIT_USAGE;
-        } else {
-            unlink(jpath);
-            if (o->table) {
-                char *t = table_render(records, isatty(1));
-                fputs(t, stdout);
-                free(t);
-            }
-            char *counts = status_counts(records);
-            size_t bad = count_unexpected(records);
-            if (!o->quiet)
-                gc_warn("%zu records in %s (%s); %.1f s (builds %.1f s)", json_array_size(records), o->out, counts,
-                        t_total / 1000, t_build / 1000);
-            free(counts);
-            if (bad) {
-                print_unexpected(records);
-                gc_warn("%zu unexpected result%s (fail, error or xpass)", bad, bad == 1 ? "" : "s");
-                rc = GC_EXIT_UNEXPECTED;
-            }
-        }
-        json_decref(tcj);
-        json_decref(extra);
-        json_decref(records);
-        json_decref(bykey);
-    }
-done:
-    json_decref(got);
+    output_unlock(lock, o->out);
     json_decref(prior);
     json_decref(have);
     free(bp.builds);
