@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "casefile.h"
 #include "unit.h"
@@ -69,6 +70,14 @@ static const struct { const char *text, *want; } BAD[] = {
     { "fixture: basic\nhosts: c-dlopen\nexpect: e\n", "y.case: missing `probe:`" },
     { "kind: build\nfixture: basic\nexpect: e\nhosts: c-dlopen\n", "y.case: a build case takes `buildmodes:`" },
     { "", "y.case: missing `fixture:`" },
+    /* One cell, one record: a host named twice would run its cell twice. */
+    { "fixture: basic\nhosts: c-dlopen c-dlopen\n", "y.case:2: host `c-dlopen@c-shared` listed twice" },
+    { "fixture: basic\nhosts: c-dlopen\nhosts: c-linked\n", "y.case:3: `hosts:` given twice" },
+    { "fixture: basic\nhosts: c-dlopen c-dlopen@c-shared\n", "y.case:2: host `c-dlopen@c-shared` listed twice" },
+    { "kind: build\nfixture: basic\nbuildmodes: c-shared c-shared\n", "y.case:3: build mode `c-shared` listed twice" },
+    { "kind: build\nfixture: basic\nbuildmodes: c-shared\nbuildmodes: pie\n", "y.case:4: `buildmodes:` given twice" },
+    { "fixture: basic\ntimeout: 10s\n", "y.case:2: timeout must be" },
+    { "fixture: basic\ntimeout: 99999999999999999999\n", "y.case:2: timeout must be" },
 };
 
 START_TEST(refuses_malformed_descriptors)
@@ -117,6 +126,28 @@ START_TEST(loads_a_tree_and_reports_every_bad_file)
 }
 END_TEST
 
+START_TEST(an_unreadable_area_is_an_error_not_an_empty_area)
+{
+    char *root = unit_tmpdir();
+    char *loop = xasprintf("%s/loop", root), *good = xasprintf("%s/abi/ok.case", root), *readme = xasprintf("%s/README.md", root);
+    char *abi = xasprintf("%s/abi", root);
+    mkdir_p(abi, 0755);
+    write_file_atomic(good, GOOD, strlen(GOOD));
+    write_file_atomic(readme, "# cases\n", 8);
+    ck_assert_int_eq(symlink(loop, loop), 0); /* ELOOP, as an unreadable folder would be for a user */
+    case_set set = { 0 };
+    strlist errs = { 0 };
+    ck_assert_int_eq(case_load_dir(root, &set, &errs), 1);
+    ck_assert_uint_eq(set.n, 1);
+    ck_assert_uint_eq(errs.n, 1);
+    ck_assert_msg(strstr(errs.v[0], "loop:") != NULL, "%s", errs.v[0]);
+    case_set_free(&set);
+    sl_free(&errs);
+    rm_rf(root);
+    free(root); free(loop); free(good); free(readme); free(abi);
+}
+END_TEST
+
 Suite *suite_casefile(void)
 {
     Suite *s = suite_create("casefile");
@@ -125,6 +156,7 @@ Suite *suite_casefile(void)
     tcase_add_loop_test(t, refuses_malformed_descriptors, 0, (int)(sizeof BAD / sizeof BAD[0]));
     tcase_add_test(t, version_ranges_cover_patch_releases);
     tcase_add_test(t, loads_a_tree_and_reports_every_bad_file);
+    tcase_add_test(t, an_unreadable_area_is_an_error_not_an_empty_area);
     suite_add_tcase(s, t);
     return s;
 }

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fixture.h"
 #include "unit.h"
@@ -75,6 +76,53 @@ START_TEST(broken_toolchain_build_is_an_error_not_a_crash)
 }
 END_TEST
 
+/* A "go" whose build fails as a machine without a C compiler makes it fail. */
+static char *fake_go(const char *root, const char *said)
+{
+    char *go = path_join(root, "go");
+    char *script = xasprintf("#!/bin/sh\necho '# runtime/cgo' >&2\necho '%s' >&2\nexit 1\n", said);
+    write_file_atomic(go, script, strlen(script));
+    chmod(go, 0755);
+    free(script);
+    return go;
+}
+
+START_TEST(environment_failures_are_never_cached)
+{
+    char *root = unit_tmpdir();
+    char *fx = xasprintf("%s/gosrc/f", root);
+    mkdir_p(fx, 0755);
+    char *file = xasprintf("%s/a.go", fx);
+    write_file_atomic(file, "package main\n", 13);
+    char *go = fake_go(root, "cgo: C compiler \"gcc\" not found: exec: \"gcc\": executable file not found in $PATH");
+    toolchain tc = { .path = go, .version = "go1.22.12", .goos = "linux", .goarch = "amd64" };
+    build_ctx b = ctx_in(root);
+    fixture_build fb, fb2;
+    fixture_build_ensure(&b, &tc, "f", "c-shared", NULL, NULL, &fb);
+    ck_assert_int_eq(fb.status, BUILD_ENVIRONMENT);
+    const char *head = json_string_value(json_object_get(fb.info, "stderr_head"));
+    ck_assert_msg(str_prefix(head, "cgo: C compiler"), "%s", head); /* the line that says why comes first */
+    char *info = path_join(fb.dir, "build.json");
+    ck_assert(!file_exists(info));
+    /* An older harness cached such a failure: it is not believed. */
+    const char *old = "{\"status\": \"build-fail\", \"stderr_head\": \"exec: \\\"gcc\\\": executable file not found in $PATH\"}";
+    write_file_atomic(info, old, strlen(old));
+    fixture_build_ensure(&b, &tc, "f", "c-shared", NULL, NULL, &fb2);
+    ck_assert(!fb2.cached);
+    ck_assert_int_eq(fb2.status, BUILD_ENVIRONMENT);
+    fixture_build_free(&fb2);
+    /* A Go compile error is a result, and is cached. */
+    char *same_go = fake_go(root, "./a.go:5:1: undefined: thing");
+    fixture_build_ensure(&b, &tc, "f", "c-shared", NULL, NULL, &fb2);
+    ck_assert_int_eq(fb2.status, BUILD_FAIL);
+    ck_assert(file_exists(info));
+    fixture_build_free(&fb);
+    fixture_build_free(&fb2);
+    rm_rf(root);
+    free(root); free(fx); free(file); free(go); free(same_go); free(info);
+}
+END_TEST
+
 Suite *suite_fixture(void)
 {
     Suite *s = suite_create("fixture");
@@ -82,6 +130,7 @@ Suite *suite_fixture(void)
     tcase_add_test(t, cache_key_follows_every_input);
     tcase_add_test(t, recognises_unsupported_build_modes);
     tcase_add_test(t, broken_toolchain_build_is_an_error_not_a_crash);
+    tcase_add_test(t, environment_failures_are_never_cached);
     suite_add_tcase(s, t);
     return s;
 }

@@ -169,6 +169,23 @@ void common_free(common_opts *o)
     o->owned_cachedir = NULL;
 }
 
+/* What builds need from the machine, checked once up front: a failure
+ * here is the environment's, and must not become a cell's result. */
+static void preflight_environment(const common_opts *o, const toolchain_set *set)
+{
+    if (access(o->cachedir, W_OK) != 0)
+        gc_die(GC_EXIT_USAGE, "cannot write the build cache %s: %s (set GOCOMPAT_CACHE or --cache)", o->cachedir, strerror(errno));
+    const char *need[2] = { o->m.rc.cc, NULL };
+    for (size_t i = 0; i < set->n && !need[1]; i++)
+        if (!set->v[i].error && !set->v[i].foreign) need[1] = set->v[i].cc && *set->v[i].cc ? set->v[i].cc : "gcc";
+    for (size_t i = 0; i < 2; i++) {
+        char *found = need[i] ? find_program(need[i]) : (char *)"";
+        if (!found) gc_die(GC_EXIT_USAGE, "C compiler '%s' not found%s (check PATH and CC); nothing was built", need[i],
+                           i ? ", which cgo needs" : " for the C hosts");
+        if (need[i]) free(found);
+    }
+}
+
 void common_toolchains(common_opts *o, toolchain_set *set, bool need_usable)
 {
     strlist cand = { 0 };
@@ -199,6 +216,7 @@ void common_toolchains(common_opts *o, toolchain_set *set, bool need_usable)
         gc_die(GC_EXIT_USAGE, "no usable Go toolchain (looked in /usr/lib/go-*/bin, PATH%s%s); install them with "
                "scripts/setup or name one with --go PATH", o->toolchains.n ? ", filtered by --toolchain" : "",
                o->no_discover ? "; --no-discover given" : "");
+    if (need_usable) preflight_environment(o, set);
 }
 
 void common_cases(common_opts *o, case_set *set)

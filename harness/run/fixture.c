@@ -26,13 +26,18 @@ bool build_output_unsupported(const char *t)
     return strstr(t, "not supported on ") || strstr(t, "not supported for ");
 }
 
-bool build_output_environment(const char *t)
+char *build_output_environment(const char *t)
 {
     static const char *const says[] = { "executable file not found in $PATH", "no space left on device",
                                         "read-only file system", "disk quota exceeded", "file too large" };
-    for (size_t i = 0; i < GC_ARRAY_LEN(says); i++)
-        if (strcasestr(t, says[i])) return true;
-    return false;
+    for (size_t i = 0; i < GC_ARRAY_LEN(says); i++) {
+        const char *at = strcasestr(t, says[i]);
+        if (!at) continue;
+        const char *from = at, *to = at + strcspn(at, "\n");
+        while (from > t && from[-1] != '\n') from--;
+        return xstrndup(from, (size_t)(to - from));
+    }
+    return NULL;
 }
 
 char *toolchain_gocache(const build_ctx *ctx, const toolchain *tc)
@@ -148,8 +153,16 @@ static int step(const build_ctx *ctx, const char *const *argv, char **env, const
     else if (r.kind == PROC_SPAWN_FAIL) { *st = BUILD_ERROR; free(e); e = xstrdup(r.spawn_error); }
     else if (r.kind == PROC_TIMEOUT) { *st = BUILD_ERROR; free(e); e = xasprintf("build timed out after %d ms", s.timeout_ms); }
     else if (r.kind == PROC_SIGNAL) { *st = BUILD_ERROR; char *x = xasprintf("build died of %s: %s", signal_name(r.sig), e); free(e); e = x; }
-    else *st = build_output_unsupported(e) ? BUILD_UNSUPPORTED : build_output_environment(e) ? BUILD_ENVIRONMENT : BUILD_FAIL;
+    else *st = build_output_unsupported(e) ? BUILD_UNSUPPORTED : BUILD_FAIL;
     if (!*e && *o) { free(e); e = o; o = NULL; }
+    char *env_line = *st == BUILD_FAIL ? build_output_environment(e) : NULL;
+    if (env_line) { /* the line that blames the machine comes first */
+        *st = BUILD_ENVIRONMENT;
+        char *x = xasprintf("%s\n%s", env_line, e);
+        free(e);
+        free(env_line);
+        e = x;
+    }
     *errtext = e;
     free(o);
     proc_result_free(&r);
@@ -288,7 +301,9 @@ void fixture_build_ensure(const build_ctx *ctx, const toolchain *tc, const char 
     const char *st = json_string_value(json_object_get(info, "status"));
     /* A failure that blames the machine was cached by older versions: retry it. */
     const char *said = json_string_value(json_object_get(info, "stderr_head"));
-    bool env_failure = st && !strcmp(st, "build-fail") && said && build_output_environment(said);
+    char *env_line = st && !strcmp(st, "build-fail") && said ? build_output_environment(said) : NULL;
+    bool env_failure = env_line != NULL;
+    free(env_line);
     if (st && !env_failure && (!strcmp(st, "ok") || !strcmp(st, "build-fail") || !strcmp(st, "unsupported"))) {
         b->cached = true;
         b->info = info;

@@ -43,8 +43,9 @@ char *fixture_key(const build_ctx *ctx, const toolchain *tc, const char *fixture
                   const strlist *flags, const strlist *env);
 /* A build failure whose message says the mode is not supported here. */
 bool build_output_unsupported(const char *stderr_text);
-/* A build failure whose message blames the machine, not the Go code. */
-bool build_output_environment(const char *stderr_text);
+/* A build failure whose message blames the machine, not the Go code: the
+ * line that says so (caller frees), or NULL. */
+char *build_output_environment(const char *stderr_text);
 const char *build_status_name(build_status s);
 /* Per-toolchain GOCACHE under the cache directory. Caller frees. */
 char *toolchain_gocache(const build_ctx *ctx, const toolchain *tc);

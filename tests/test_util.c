@@ -1,0 +1,156 @@
+/* The input, output and numeric-option policies every command shares. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "util.h"
+
+START_TEST(numbers_must_be_whole_and_in_range)
+{
+    long long n = 7;
+    ck_assert_ptr_null(parse_llong("4", 1, 256, &n));
+    ck_assert_int_eq(n, 4);
+    const char *bad[] = { "", "0", "257", "4294967297", "99999999999999999999", "2x", " 2", "+2", "0x10", "2.0", "abc", "-" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(bad); i++) ck_assert_msg(parse_llong(bad[i], 1, 256, &n), "accepted '%s'", bad[i]);
+    ck_assert_int_eq(n, 4); /* untouched by a refusal */
+    ck_assert_ptr_null(parse_llong("-3", -5, 5, &n));
+    ck_assert_int_eq(n, -3);
+}
+END_TEST
+
+START_TEST(multipliers_refuse_what_would_disable_a_deadline)
+{
+    double d = 0;
+    ck_assert_ptr_null(parse_double("0.5", 0.01, 1000, &d));
+    ck_assert(d == 0.5);
+    ck_assert_ptr_null(parse_double("2e1", 0.01, 1000, &d));
+    ck_assert(d == 20);
+    const char *bad[] = { "1e-9", "1e308", "1e999", "inf", "-inf", "nan", "0x1p3", "0", "-1", "", "1.5s", " 1", "infinity" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(bad); i++) ck_assert_msg(parse_double(bad[i], 0.01, 1000, &d), "accepted '%s'", bad[i]);
+}
+END_TEST
+
+START_TEST(shards_are_k_of_n)
+{
+    int k = 0, n = 0;
+    ck_assert_ptr_null(parse_shard("2/4", 100, &k, &n));
+    ck_assert_int_eq(k, 2);
+    ck_assert_int_eq(n, 4);
+    const char *bad[] = { "1/2junk", "0/2", "3/2", "1/", "/2", "1", "1/2/3", "a/b", "1/101", "-1/2", "" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(bad); i++) ck_assert_msg(parse_shard(bad[i], 100, &k, &n), "accepted '%s'", bad[i]);
+}
+END_TEST
+
+START_TEST(text_must_be_utf8_without_nul)
+{
+    ck_assert_int_eq(text_problem("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80", 15), -1);
+    ck_assert_int_eq(text_problem("ab\0c", 4), 2);
+    ck_assert_int_eq(text_problem("ab\xff", 3), 2);
+    ck_assert_int_eq(text_problem("\xc0\xaf", 2), 0);          /* overlong */
+    ck_assert_int_eq(text_problem("\xed\xa0\x80", 3), 0);      /* a surrogate */
+    ck_assert_int_eq(text_problem("x\xe2\x82", 3), 1);         /* cut short */
+    ck_assert_int_eq(text_problem("\xf4\x90\x80\x80", 4), 0);  /* above U+10FFFF */
+}
+END_TEST
+
+START_TEST(inputs_are_regular_files_read_without_blocking)
+{
+    char *root = unit_tmpdir();
+    char *fifo = path_join(root, "fifo"), *big = path_join(root, "big"), *bad = path_join(root, "bad"), *why = NULL;
+    ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+    /* Opened before the check, a FIFO with no writer would block forever. */
+    ck_assert_ptr_null(read_input(fifo, NULL, true, &why));
+    ck_assert_msg(strstr(why, "not a regular file"), "%s", why);
+    free(why);
+    ck_assert_ptr_null(read_input("/dev/zero", NULL, false, &why));
+    ck_assert_msg(strstr(why, "not a regular file"), "%s", why);
+    free(why);
+    ck_assert_ptr_null(read_input(root, NULL, true, &why));
+    ck_assert_msg(strstr(why, "Is a directory"), "%s", why);
+    free(why);
+    int fd = open(big, O_WRONLY | O_CREAT, 0644); /* sparse: costs no disk */
+    ck_assert(fd >= 0 && ftruncate(fd, (off_t)GC_INPUT_MAX + 1) == 0);
+    close(fd);
+    ck_assert_ptr_null(read_input(big, NULL, false, &why));
+    ck_assert_msg(strstr(why, "input limit"), "%s", why);
+    free(why);
+    write_file_atomic(bad, "ok\nstill ok\nbad \xff\n", 18);
+    ck_assert_ptr_null(read_input(bad, NULL, true, &why));
+    ck_assert_msg(strstr(why, "bad:3: not valid UTF-8"), "%s", why);
+    free(why);
+    size_t n = 0;
+    char *bin = read_input(bad, &n, false, &why); /* binary input: bytes as they are */
+    ck_assert_ptr_nonnull(bin);
+    ck_assert_int_eq(n, 18);
+    free(bin);
+    rm_rf(root);
+    free(root); free(fifo); free(big); free(bad);
+}
+END_TEST
+
+START_TEST(outputs_never_replace_links_devices_or_folders)
+{
+    char *root = unit_tmpdir();
+    char *lnk = path_join(root, "lnk"), *target = path_join(root, "target"), *fifo = path_join(root, "fifo");
+    char *plain = path_join(root, "sub/new.json");
+    ck_assert_int_eq(symlink(target, lnk), 0);
+    ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+    char *why;
+    ck_assert_ptr_nonnull((why = output_problem(lnk))); free(why);
+    ck_assert_ptr_nonnull((why = output_problem(fifo))); free(why);
+    ck_assert_ptr_nonnull((why = output_problem(root))); free(why);
+    ck_assert_ptr_nonnull((why = output_problem("/dev/null"))); free(why);
+    ck_assert_ptr_nonnull((why = output_problem(""))); free(why);
+    ck_assert_ptr_null(output_problem(plain)); /* its folder is made */
+    /* Checked again at the rename: the link and the FIFO stay what they were. */
+    ck_assert_int_eq(write_file_atomic(lnk, "x", 1), -1);
+    ck_assert_int_eq(write_file_atomic(fifo, "x", 1), -1);
+    struct stat st;
+    ck_assert(lstat(lnk, &st) == 0 && S_ISLNK(st.st_mode));
+    ck_assert(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    ck_assert(lstat(target, &st) < 0);
+    ck_assert_int_eq(write_file_atomic(plain, "x", 1), 0);
+    rm_rf(root);
+    free(root); free(lnk); free(target); free(fifo); free(plain);
+}
+END_TEST
+
+START_TEST(one_run_owns_an_output)
+{
+    char *root = unit_tmpdir();
+    char *out = path_join(root, "m.json"), *lock = path_join(root, "m.json.lock");
+    int a = output_lock(out);
+    ck_assert_int_ge(a, 0);
+    /* flock is per open file: a second open in this process conflicts as another process would. */
+    int b = output_lock(out);
+    ck_assert_int_eq(b, -1);
+    ck_assert(errno == EWOULDBLOCK || errno == EAGAIN);
+    output_unlock(a, out);
+    ck_assert(!file_exists(lock));
+    b = output_lock(out);
+    ck_assert_int_ge(b, 0);
+    output_unlock(b, out);
+    rm_rf(root);
+    free(root); free(out); free(lock);
+}
+END_TEST
+
+Suite *suite_util(void)
+{
+    Suite *s = suite_create("util");
+    TCase *t = tcase_create("policies");
+    tcase_add_test(t, numbers_must_be_whole_and_in_range);
+    tcase_add_test(t, multipliers_refuse_what_would_disable_a_deadline);
+    tcase_add_test(t, shards_are_k_of_n);
+    tcase_add_test(t, text_must_be_utf8_without_nul);
+    tcase_add_test(t, inputs_are_regular_files_read_without_blocking);
+    tcase_add_test(t, outputs_never_replace_links_devices_or_folders);
+    tcase_add_test(t, one_run_owns_an_output);
+    suite_add_tcase(s, t);
+    return s;
+}
