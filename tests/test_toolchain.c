@@ -29,6 +29,23 @@ START_TEST(parses_go_env_json)
 }
 END_TEST
 
+START_TEST(a_development_toolchain_is_its_release)
+{
+    toolchain t = { 0 };
+    ck_assert_int_eq(toolchain_parse_env(&t, "{\"GOVERSION\":\"devel go1.24-a1b2c3d Tue Jan 2 10:00:00 2024 +0000\","
+                                             "\"GOOS\":\"linux\",\"GOARCH\":\"amd64\",\"CGO_ENABLED\":\"1\"}"), 0);
+    ck_assert_ptr_null(t.error);
+    ck_assert_str_eq(t.version, "go1.24-a1b2c3d");
+    toolchain_set s = { &t, 1 };
+    ck_assert_ptr_eq(toolchain_find(&s, "1.24"), &t);
+    free(t.version); free(t.goos); free(t.goarch); free(t.cc); free(t.goroot);
+    toolchain u = { 0 };
+    ck_assert_int_eq(toolchain_parse_env(&u, "{\"GOVERSION\":\"devel +a1b2c3d Tue\",\"GOOS\":\"linux\",\"GOARCH\":\"amd64\"}"), -1);
+    ck_assert_msg(strstr(u.error, "development toolchain") != NULL, "%s", u.error);
+    free(u.error); free(u.version); free(u.goos); free(u.goarch); free(u.cc); free(u.goroot);
+}
+END_TEST
+
 START_TEST(rejects_non_go_output)
 {
     toolchain t = { 0 };
@@ -154,6 +171,7 @@ Suite *suite_toolchain(void)
     Suite *s = suite_create("toolchain");
     TCase *t = tcase_create("core");
     tcase_add_test(t, parses_go_env_json);
+    tcase_add_test(t, a_development_toolchain_is_its_release);
     tcase_add_test(t, rejects_non_go_output);
     tcase_add_test(t, orders_versions_numerically);
     tcase_add_test(t, broken_toolchains_are_reported_not_fatal);

@@ -135,16 +135,22 @@ int cmd_list(int argc, char **argv)
     common_parse(argc, argv, &o, LIST_HELP);
     case_set cases;
     common_cases(&o, &cases);
+    size_t listed = 0;
     for (size_t i = 0; i < cases.n; i++) {
         const case_desc *c = &cases.v[i];
-        if (o.m.areas.n && !sl_has(&o.m.areas, c->area)) continue;
+        size_t runs = 0;
+        for (size_t r = 0; r < c->nruns; r++) runs += run_selected(&o.m, &c->runs[r]);
+        if (!case_selected(&o.m, c) || !runs) continue;
+        listed++;
         printf("%-32s %-10s", c->id, c->fixture);
-        for (size_t r = 0; r < c->nruns; r++) printf(" %s@%s", c->runs[r].host, c->runs[r].buildmode);
+        for (size_t r = 0; r < c->nruns; r++)
+            if (run_selected(&o.m, &c->runs[r])) printf(" %s@%s", c->runs[r].host, c->runs[r].buildmode);
         for (size_t k = 0; k < c->claims.n; k++) printf("%s%s", k ? "," : "  claims ", c->claims.v[k]);
         putchar('\n');
     }
     case_set_free(&cases);
     common_free(&o);
+    if (!listed) gc_die(GC_EXIT_USAGE, "the selection matches no case (check -a, -c, --host, -m)");
     return GC_EXIT_OK;
 }
 

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "toolchain.h"
 #include "proc.h"
+#include "goversion.h"
 
 #include <ctype.h>
 #include <glob.h>
@@ -69,6 +70,20 @@ int toolchain_parse_env(toolchain *tc, const char *text)
     tc->cgo_enabled = cgo && strcmp(cgo, "1") == 0;
     free(cgo);
     json_decref(o);
+    if (tc->version && str_prefix(tc->version, "devel ")) {
+        /* A toolchain built from a Go source tree: "devel go1.24-a1b2c3d Tue Jan 2 ..."
+         * is release 1.24 at that commit; "devel +a1b2c3d ..." names none. */
+        char *word = xstrndup(tc->version + 6, strcspn(tc->version + 6, " "));
+        free(tc->version);
+        tc->version = word;
+        char *minor = go_version_minor(word);
+        free(minor);
+        if (!minor) {
+            tc->error = xasprintf("a development toolchain (GOVERSION devel %s) that names no release; build it from a "
+                                  "tree with a VERSION file or a go1.N branch", word);
+            return -1;
+        }
+    }
     if (!tc->version || !str_prefix(tc->version, "go") || !tc->goos || !tc->goarch) {
         tc->error = xstrdup("go env -json lacks GOVERSION/GOOS/GOARCH (not a Go toolchain, or older than go1.16)");
         return -1;

@@ -33,6 +33,16 @@ static bool wanted(const strlist *filter, const char *v, bool glob)
     return false;
 }
 
+bool case_selected(const matrix_opts *o, const case_desc *cd)
+{
+    return wanted(&o->areas, cd->area, false) && wanted(&o->cases, cd->id, true);
+}
+
+bool run_selected(const matrix_opts *o, const host_run *hr)
+{
+    return wanted(&o->hosts, hr->host, false) && wanted(&o->modes, hr->buildmode, false);
+}
+
 void cells_expand(const matrix_opts *o, const toolchain_set *tcs, const case_set *cases, cell_list *out)
 {
     out->v = NULL;
@@ -42,10 +52,10 @@ void cells_expand(const matrix_opts *o, const toolchain_set *tcs, const case_set
         if (tcs->v[t].error) continue;
         for (size_t c = 0; c < cases->n; c++) {
             const case_desc *cd = &cases->v[c];
-            if (!wanted(&o->areas, cd->area, false) || !wanted(&o->cases, cd->id, true)) continue;
+            if (!case_selected(o, cd)) continue;
             for (size_t r = 0; r < cd->nruns; r++) {
                 const host_run *hr = &cd->runs[r];
-                if (!wanted(&o->hosts, hr->host, false) || !wanted(&o->modes, hr->buildmode, false)) continue;
+                if (!run_selected(o, hr)) continue;
                 size_t my = idx++;
                 if (o->shard_n && (int)(my % (size_t)o->shard_n) != o->shard_k - 1) continue;
                 out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);

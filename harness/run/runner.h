@@ -22,6 +22,9 @@ typedef struct {
 
 typedef struct { cell *v; size_t n; } cell_list;
 
+/* The filters (-a, -c, --host, -m) of a run. */
+bool case_selected(const matrix_opts *o, const case_desc *cd);
+bool run_selected(const matrix_opts *o, const host_run *hr);
 /* The cells a run covers, in the deterministic order of the matrix. */
 void cells_expand(const matrix_opts *o, const toolchain_set *tcs, const case_set *cases, cell_list *out);
 char *cell_key(const cell *x);
