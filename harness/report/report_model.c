@@ -11,6 +11,7 @@
 #include "goversion.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -227,13 +228,15 @@ static const char *jr_number(jr *j, const char *p, double *out)
         if (q >= end || !isdigit((unsigned char)*q)) { jr_fail(j, q, "invalid number"); return NULL; }
         while (q < end && isdigit((unsigned char)*q)) q++;
     }
-    if (out) {
-        char tmp[64];
-        size_t n = (size_t)(q - p) < sizeof tmp - 1 ? (size_t)(q - p) : sizeof tmp - 1;
-        memcpy(tmp, p, n);
-        tmp[n] = 0;
-        *out = strtod(tmp, NULL);
-    }
+    /* A number no double can hold is refused here as merge (jansson) refuses
+     * it, so every command reads the same documents. */
+    char tmp[512];
+    if ((size_t)(q - p) >= sizeof tmp) { jr_fail(j, p, "number too long"); return NULL; }
+    memcpy(tmp, p, (size_t)(q - p));
+    tmp[q - p] = 0;
+    double v = strtod(tmp, NULL);
+    if (isinf(v)) { jr_fail(j, p, "real number overflow"); return NULL; }
+    if (out) *out = v;
     return q;
 }
 
