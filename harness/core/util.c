@@ -191,7 +191,7 @@ bool str_suffix(const char *s, const char *suf)
 }
 
 /* Our own errno values for the input and output policies. */
-enum { E_NOT_REGULAR = ENODEV, E_TOO_BIG = EFBIG, E_BAD_TEXT = EILSEQ, E_WONT_REPLACE = ENOTEMPTY };
+enum { E_NOT_REGULAR = ENODEV, E_TOO_BIG = EOVERFLOW, E_BAD_TEXT = EILSEQ, E_WONT_REPLACE = ENOTEMPTY };
 
 const char *gc_strerror(int e)
 {
@@ -204,21 +204,28 @@ const char *gc_strerror(int e)
     }
 }
 
+int open_input(const char *path, struct stat *st, size_t max)
+{
+    if (stat(path, st) < 0) return -1;
+    if (S_ISDIR(st->st_mode)) { errno = EISDIR; return -1; }
+    if (!S_ISREG(st->st_mode)) { errno = E_NOT_REGULAR; return -1; }
+    if (max && (size_t)st->st_size > max) { errno = E_TOO_BIG; return -1; }
+    /* O_NONBLOCK: the path may have been swapped for a FIFO since the stat. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return -1;
+    if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+        close(fd);
+        errno = E_NOT_REGULAR;
+        return -1;
+    }
+    return fd;
+}
+
 char *read_file(const char *path, size_t *len)
 {
     struct stat st;
-    if (stat(path, &st) < 0) return NULL;
-    if (S_ISDIR(st.st_mode)) { errno = EISDIR; return NULL; }
-    if (!S_ISREG(st.st_mode)) { errno = E_NOT_REGULAR; return NULL; }
-    if ((size_t)st.st_size > GC_INPUT_MAX) { errno = E_TOO_BIG; return NULL; }
-    /* O_NONBLOCK: the path may have been swapped for a FIFO since the stat. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = open_input(path, &st, GC_INPUT_MAX);
     if (fd < 0) return NULL;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = E_NOT_REGULAR;
-        return NULL;
-    }
     strbuf b;
     sb_init(&b);
     sb_addn(&b, "", 0);

@@ -54,6 +54,11 @@ bool str_suffix(const char *s, const char *suffix);
  * device can never block it) of at most GC_INPUT_MAX bytes. */
 #define GC_INPUT_MAX ((size_t)1 << 30)
 char *read_file(const char *path, size_t *len);
+/* The descriptor under read_file: a regular file of at most MAX bytes (0:
+ * any size), checked before open and on the descriptor; -1 and errno
+ * (for gc_strerror) otherwise. For readers that map their input. */
+struct stat;
+int open_input(const char *path, struct stat *st, size_t max);
 /* The one opener for files a user hands a command: read_file, plus, for
  * text, valid UTF-8 without NUL bytes. On failure returns NULL and sets
  * *why to one line naming the file (and the line of bad text). */

@@ -765,15 +765,10 @@ json_t *elf_facts(const char *path, const strlist *want, unsigned flags, char **
         *err = xasprintf("%s: libelf is out of date", path);
         return NULL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return NULL;
-    }
     struct stat stt;
-    if (fstat(fd, &stt) != 0 || !S_ISREG(stt.st_mode)) {
-        *err = xasprintf("%s: not a regular file", path);
-        close(fd);
+    int fd = open_input(path, &stt, 0);
+    if (fd < 0) {
+        *err = xasprintf("%s: %s", path, gc_strerror(errno));
         return NULL;
     }
     reader *r = xcalloc(1, sizeof *r);
@@ -801,11 +796,8 @@ int elf_header_exports(const char *path, strlist *names, strlist *decls, char **
 {
     *err = NULL;
     size_t len = 0;
-    char *text = read_file(path, &len);
-    if (!text) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return -1;
-    }
+    char *text = read_input(path, &len, true, err);
+    if (!text) return -1;
     /* cgo writes its helper declarations (_GoStringLen, …) in the prologue
      * and the exports after it; both are `extern …(…);` lines, the helpers
      * start with an underscore. */

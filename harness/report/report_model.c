@@ -592,8 +592,8 @@ int rmodel_load(const char *path, rmodel *m, char **err)
     /* The input policy of read_input, but a document is mapped (no copy of
      * a 60 MB file); O_NONBLOCK and the fstat keep a FIFO from blocking us. */
     struct stat st;
-    int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (size_t)st.st_size <= GC_INPUT_MAX) {
+    int fd = open_input(path, &st, GC_INPUT_MAX);
+    if (fd >= 0 && st.st_size > 0) {
         map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map == MAP_FAILED) map = NULL;
         else {

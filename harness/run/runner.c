@@ -405,14 +405,25 @@ static int finish(const run_end *e, const run_phase *rp)
     return rc;
 }
 
-/* What must hold before anything is built or written. Returns the output
- * lock's descriptor, or -1 for a build-only run. */
-static int preflight(const matrix_opts *o, const cell_list *all)
+/* The output lock, released (and its file removed) however the run ends,
+ * gc_die included. */
+static int held_lock = -1;
+static const char *held_out;
+
+static void release_output(void)
+{
+    output_unlock(held_lock, held_out);
+    held_lock = -1;
+}
+
+/* What must hold before anything is built or written; takes the output's
+ * lock (not for a build-only run). */
+static void preflight(const matrix_opts *o, const cell_list *all)
 {
     if (!all->n)
         gc_die(GC_EXIT_USAGE, "the selection matches no cell (check -t, -a, -c, --host, -m, --shard, --arch); nothing was %s",
                o->build_only ? "built" : "run or written");
-    if (o->build_only) return -1;
+    if (o->build_only) return;
     char *why = output_problem(o->out);
     if (why) gc_die(GC_EXIT_USAGE, "%s", why);
     int lock = output_lock(o->out);
@@ -420,7 +431,9 @@ static int preflight(const matrix_opts *o, const cell_list *all)
         gc_die(GC_EXIT_USAGE, "another gocompat run is writing %s (it holds %s.lock); wait for it or choose another -o",
                o->out, o->out);
     if (lock < 0) gc_die(GC_EXIT_USAGE, "cannot lock %s.lock: %s", o->out, gc_strerror(errno));
-    return lock;
+    held_lock = lock;
+    held_out = o->out;
+    atexit(release_output);
 }
 
 static int run_builds(const matrix_opts *o, build_phase *bp, size_t ncells, size_t ntodo, double t0)
@@ -441,7 +454,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
 {
     cell_list all;
     cells_expand(o, tcs, cases, &all);
-    int lock = preflight(o, &all);
+    preflight(o, &all);
     char *jpath = xasprintf("%s.journal", o->out);
     /* Records already in the journal are kept and their cells not rerun. */
     json_t *have = json_object();
@@ -456,19 +469,22 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
         }
         free(k);
     }
+    /* The journal is made ready before any work, so a disk that cannot
+     * take it stops the run before minutes of builds. */
+    if (!o->build_only) journal_begin(o, jpath, prior, &j);
     double t0 = now_ms();
     build_phase bp = { .o = o };
     plan_builds(o, &rp.todo, &bp);
     int rc = run_builds(o, &bp, all.n, rp.todo.n, t0);
     if (rc < 0) {
         run_end e = { .o = o, .tcs = tcs, .all = &all, .jpath = jpath, .t_build = now_ms() - t0 };
-        journal_begin(o, jpath, prior, &j);
         if (!gc_interrupted) pool_run(rp.todo.n, o->jobs, cell_task, cell_done, &rp, &gc_interrupted);
         journal_close(&j);
         e.t_total = now_ms() - t0;
         rc = finish(&e, &rp);
     }
-    output_unlock(lock, o->out);
+    journal_close(&j);
+    release_output();
     json_decref(prior);
     json_decref(have);
     free(bp.builds);
