@@ -298,7 +298,7 @@ START_TEST(truncated_input_is_an_error)
     ck_assert_ptr_null(elf_facts(missing, NULL, 0, &err));
     ck_assert_ptr_nonnull(strstr(err, "No such file"));
     free(err);
-    ck_assert_ptr_null(elf_facts(d, NULL, 0, &err));
+    ck_assert_ptr_nonnull(strstr(err, "Is a directory"));
     ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
     free(err);
     free(missing);

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -220,127 +221,162 @@ static int count_group(pid_t pgid)
     return kill(-pgid, 0) == 0 ? 1 : 0;
 }
 
+int proc_deadline_ms(double ms)
+{
+    if (!(ms >= 1)) return 1; /* 0 would mean no deadline at all */
+    return ms < INT_MAX ? (int)ms : INT_MAX;
+}
+
+/* One sandboxed child being watched: its pipes, deadline and how it ended. */
+typedef struct {
+    pid_t pid;
+    int pidfd, fd_out, fd_err, fd_rep, exec_errno, status;
+    strbuf rep;
+    int64_t t0, deadline, drain_deadline;
+    bool reaped, timed_out, interrupted;
+} watch;
+
+static int spawn_fail(proc_result *res, const char *what)
+{
+    res->kind = PROC_SPAWN_FAIL;
+    snprintf(res->spawn_error, sizeof res->spawn_error, "%s: %s", what, strerror(errno));
+    return -1;
+}
+
+/* Fork and exec the child with its pipes; learn whether exec worked. */
+static int spawn(const proc_spec *s, proc_result *res, watch *w)
+{
+    int p_out[2], p_err[2], p_rep[2], p_exec[2];
+    if (pipe2(p_out, O_CLOEXEC) < 0 || pipe2(p_err, O_CLOEXEC) < 0 || pipe2(p_rep, O_CLOEXEC) < 0 ||
+        pipe2(p_exec, O_CLOEXEC) < 0)
+        return spawn_fail(res, "pipe");
+    w->t0 = now_ns();
+    w->pid = fork();
+    if (w->pid < 0) {
+        int e = errno;
+        for (int i = 0; i < 2; i++) { close(p_out[i]); close(p_err[i]); close(p_rep[i]); close(p_exec[i]); }
+        errno = e;
+        return spawn_fail(res, "fork");
+    }
+    if (w->pid == 0) {
+        close(p_exec[0]);
+        child_exec(s, p_out[1], p_err[1], p_rep[1], p_exec[1]);
+    }
+    setpgid(w->pid, w->pid); /* also done in the child; whoever runs first wins the race */
+    close(p_out[1]);
+    close(p_err[1]);
+    close(p_rep[1]);
+    close(p_exec[1]);
+    ssize_t er;
+    do er = read(p_exec[0], &w->exec_errno, sizeof w->exec_errno);
+    while (er < 0 && errno == EINTR);
+    close(p_exec[0]);
+    w->fd_out = p_out[0];
+    w->fd_err = p_err[0];
+    w->fd_rep = p_rep[0];
+    fcntl(w->fd_out, F_SETFL, O_NONBLOCK);
+    fcntl(w->fd_err, F_SETFL, O_NONBLOCK);
+    fcntl(w->fd_rep, F_SETFL, O_NONBLOCK);
+    sb_init(&w->rep);
+    w->pidfd = pidfd_open_compat(w->pid);
+    w->deadline = s->timeout_ms > 0 ? w->t0 + (int64_t)s->timeout_ms * 1000000 : 0;
+    return 0;
+}
+
+/* Reap the child if it ended; kill it at its deadline or on interrupt. */
+static void check_child(const proc_spec *s, proc_result *res, watch *w)
+{
+    if (w->reaped) return;
+    if (wait4(w->pid, &w->status, WNOHANG, &res->ru) == w->pid) {
+        w->reaped = true;
+        res->end_ns = now_ns();
+        /* Children it left behind in its group would keep our pipes open. */
+        res->leftovers = count_group(w->pid);
+        killpg(w->pid, SIGKILL);
+        w->drain_deadline = now_ns() + 200 * 1000000LL;
+        return;
+    }
+    bool late = w->deadline && now_ns() >= w->deadline, stop = s->interrupted && *s->interrupted;
+    if (late) w->timed_out = true;
+    if (stop) w->interrupted = true;
+    if (late || stop) {
+        killpg(w->pid, SIGKILL);
+        kill(w->pid, SIGKILL);
+    }
+}
+
+/* Wait a little for output or the child's end, and take what came.
+ * Returns -1 when poll failed for good. */
+static int watch_io(const proc_spec *s, proc_result *res, watch *w)
+{
+    struct pollfd pf[4];
+    int n = 0, i_out = -1, i_err = -1, i_rep = -1;
+    if (w->fd_out >= 0) { i_out = n; pf[n++] = (struct pollfd){ w->fd_out, POLLIN, 0 }; }
+    if (w->fd_err >= 0) { i_err = n; pf[n++] = (struct pollfd){ w->fd_err, POLLIN, 0 }; }
+    if (w->fd_rep >= 0) { i_rep = n; pf[n++] = (struct pollfd){ w->fd_rep, POLLIN, 0 }; }
+    if (!w->reaped && w->pidfd >= 0) pf[n++] = (struct pollfd){ w->pidfd, POLLIN, 0 };
+    int wait_ms = w->pidfd < 0 && !w->reaped ? 5 : 50;
+    if (!w->reaped && w->deadline) {
+        int64_t left = (w->deadline - now_ns()) / 1000000 + 1;
+        if (left < wait_ms) wait_ms = (int)(left > 0 ? left : 0);
+    }
+    if (n == 0) {
+        struct timespec ts = { 0, 5 * 1000000 };
+        nanosleep(&ts, NULL);
+        return 0;
+    }
+    int pr = poll(pf, (nfds_t)n, wait_ms);
+    if (pr < 0 && errno != EINTR) return -1;
+    if (pr <= 0) return 0;
+    if (i_out >= 0 && pf[i_out].revents) drain(&w->fd_out, &res->out, NULL, 0, NULL);
+    if (i_err >= 0 && pf[i_err].revents) drain(&w->fd_err, &res->err, NULL, 0, NULL);
+    if (i_rep >= 0 && pf[i_rep].revents)
+        drain(&w->fd_rep, NULL, &w->rep, s->report_limit ? s->report_limit : 65536, &res->report_truncated);
+    return 0;
+}
+
+/* Close everything, kill what is left, and say how the child ended. */
+static void conclude(const proc_spec *s, proc_result *res, watch *w)
+{
+    if (!w->reaped) { /* poll failed hard: make sure the child is gone */
+        killpg(w->pid, SIGKILL);
+        wait4(w->pid, &w->status, 0, &res->ru);
+        res->end_ns = now_ns();
+    }
+    if (w->fd_out >= 0) close(w->fd_out);
+    if (w->fd_err >= 0) close(w->fd_err);
+    if (w->fd_rep >= 0) close(w->fd_rep);
+    if (w->pidfd >= 0) close(w->pidfd);
+    int escaped = reap_orphans();
+    if (escaped && !res->leftovers) res->leftovers = escaped;
+    res->wall_ms = (double)(res->end_ns - w->t0) / 1e6;
+    res->report_len = w->rep.len;
+    res->report = sb_take(&w->rep);
+    if (w->exec_errno) {
+        res->kind = PROC_SPAWN_FAIL;
+        snprintf(res->spawn_error, sizeof res->spawn_error, "exec %s: %s", s->argv[0], strerror(w->exec_errno));
+    } else if (w->interrupted) {
+        res->kind = PROC_INTERRUPTED;
+    } else if (w->timed_out) {
+        res->kind = PROC_TIMEOUT;
+    } else {
+        proc_decode_status(w->status, res);
+    }
+}
+
 int proc_run(const proc_spec *s, proc_result *res)
 {
     memset(res, 0, sizeof *res);
     capture_init(&res->out, s->capture_limit);
     capture_init(&res->err, s->capture_limit);
-    int p_out[2], p_err[2], p_rep[2], p_exec[2];
-    if (pipe2(p_out, O_CLOEXEC) < 0 || pipe2(p_err, O_CLOEXEC) < 0 || pipe2(p_rep, O_CLOEXEC) < 0 ||
-        pipe2(p_exec, O_CLOEXEC) < 0) {
-        res->kind = PROC_SPAWN_FAIL;
-        snprintf(res->spawn_error, sizeof res->spawn_error, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    int64_t t0 = now_ns();
-    pid_t pid = fork();
-    if (pid < 0) {
-        res->kind = PROC_SPAWN_FAIL;
-        snprintf(res->spawn_error, sizeof res->spawn_error, "fork: %s", strerror(errno));
-        for (int i = 0; i < 2; i++) { close(p_out[i]); close(p_err[i]); close(p_rep[i]); close(p_exec[i]); }
-        return -1;
-    }
-    if (pid == 0) {
-        close(p_exec[0]);
-        child_exec(s, p_out[1], p_err[1], p_rep[1], p_exec[1]);
-    }
-    setpgid(pid, pid); /* also done in the child; whoever runs first wins the race */
-    close(p_out[1]);
-    close(p_err[1]);
-    close(p_rep[1]);
-    close(p_exec[1]);
-
-    int exec_errno = 0;
-    ssize_t er;
-    do er = read(p_exec[0], &exec_errno, sizeof exec_errno);
-    while (er < 0 && errno == EINTR);
-    close(p_exec[0]);
-
-    int fd_out = p_out[0], fd_err = p_err[0], fd_rep = p_rep[0];
-    fcntl(fd_out, F_SETFL, O_NONBLOCK);
-    fcntl(fd_err, F_SETFL, O_NONBLOCK);
-    fcntl(fd_rep, F_SETFL, O_NONBLOCK);
-    strbuf rep;
-    sb_init(&rep);
-    int pidfd = pidfd_open_compat(pid);
-    int64_t deadline = s->timeout_ms > 0 ? t0 + (int64_t)s->timeout_ms * 1000000 : 0;
-    bool reaped = false, timed_out = false, interrupted = false;
-    int status = 0;
-    int64_t drain_deadline = 0;
-
+    watch w = { .pidfd = -1, .fd_out = -1, .fd_err = -1, .fd_rep = -1 };
+    if (spawn(s, res, &w) < 0) return -1;
     for (;;) {
-        if (!reaped) {
-            pid_t w = wait4(pid, &status, WNOHANG, &res->ru);
-            if (w == pid) {
-                reaped = true;
-                res->end_ns = now_ns();
-                /* Children it left behind in its group would keep our pipes open. */
-                res->leftovers = count_group(pid);
-                killpg(pid, SIGKILL);
-                drain_deadline = now_ns() + 200 * 1000000LL;
-            }
-        }
-        if (reaped && fd_out < 0 && fd_err < 0 && fd_rep < 0) break;
-        if (reaped && now_ns() > drain_deadline) break;
-        int64_t now = now_ns();
-        if (!reaped && deadline && now >= deadline) {
-            timed_out = true;
-            killpg(pid, SIGKILL);
-            kill(pid, SIGKILL);
-        }
-        if (!reaped && s->interrupted && *s->interrupted) {
-            interrupted = true;
-            killpg(pid, SIGKILL);
-            kill(pid, SIGKILL);
-        }
-        struct pollfd pf[4];
-        int n = 0, i_out = -1, i_err = -1, i_rep = -1;
-        if (fd_out >= 0) { i_out = n; pf[n++] = (struct pollfd){ fd_out, POLLIN, 0 }; }
-        if (fd_err >= 0) { i_err = n; pf[n++] = (struct pollfd){ fd_err, POLLIN, 0 }; }
-        if (fd_rep >= 0) { i_rep = n; pf[n++] = (struct pollfd){ fd_rep, POLLIN, 0 }; }
-        if (!reaped && pidfd >= 0) pf[n++] = (struct pollfd){ pidfd, POLLIN, 0 };
-        int wait_ms = 50;
-        if (pidfd < 0 && !reaped) wait_ms = 5;
-        if (!reaped && deadline) {
-            int64_t left = (deadline - now) / 1000000 + 1;
-            if (left < wait_ms) wait_ms = (int)(left > 0 ? left : 0);
-        }
-        if (n == 0) {
-            struct timespec ts = { 0, 5 * 1000000 };
-            nanosleep(&ts, NULL);
-            continue;
-        }
-        int pr = poll(pf, (nfds_t)n, wait_ms);
-        if (pr < 0 && errno != EINTR) break;
-        if (pr <= 0) continue;
-        if (i_out >= 0 && pf[i_out].revents) drain(&fd_out, &res->out, NULL, 0, NULL);
-        if (i_err >= 0 && pf[i_err].revents) drain(&fd_err, &res->err, NULL, 0, NULL);
-        if (i_rep >= 0 && pf[i_rep].revents) drain(&fd_rep, NULL, &rep, s->report_limit ? s->report_limit : 65536, &res->report_truncated);
+        check_child(s, res, &w);
+        if (w.reaped && w.fd_out < 0 && w.fd_err < 0 && w.fd_rep < 0) break;
+        if (w.reaped && now_ns() > w.drain_deadline) break;
+        if (watch_io(s, res, &w) < 0) break;
     }
-    if (!reaped) { /* poll failed hard: make sure the child is gone */
-        killpg(pid, SIGKILL);
-        wait4(pid, &status, 0, &res->ru);
-        res->end_ns = now_ns();
-    }
-    if (fd_out >= 0) close(fd_out);
-    if (fd_err >= 0) close(fd_err);
-    if (fd_rep >= 0) close(fd_rep);
-    if (pidfd >= 0) close(pidfd);
-    int escaped = reap_orphans();
-    if (escaped && !res->leftovers) res->leftovers = escaped;
-    res->wall_ms = (double)(res->end_ns - t0) / 1e6;
-    res->report_len = rep.len;
-    res->report = sb_take(&rep);
-
-    if (exec_errno) {
-        res->kind = PROC_SPAWN_FAIL;
-        snprintf(res->spawn_error, sizeof res->spawn_error, "exec %s: %s", s->argv[0], strerror(exec_errno));
-    } else if (interrupted) {
-        res->kind = PROC_INTERRUPTED;
-    } else if (timed_out) {
-        res->kind = PROC_TIMEOUT;
-    } else {
-        proc_decode_status(status, res);
-    }
+    conclude(s, res, &w);
     return 0;
 }

@@ -55,6 +55,10 @@ typedef struct {
 
 /* Callers that set PR_SET_CHILD_SUBREAPER also get every descendant the
  * child orphaned killed and reaped before proc_run returns. */
+/* A scaled timeout as proc_spec wants it: at least 1 ms (0 means no
+ * deadline) and no more than INT_MAX (a cast beyond it would be negative,
+ * which also means no deadline). */
+int proc_deadline_ms(double ms);
 int proc_run(const proc_spec *spec, proc_result *res);
 void proc_result_free(proc_result *res);
 

@@ -304,7 +304,7 @@ static phase_end cell_run(const run_ctx *ctx, const cell *x, const fixture_build
     strlist env = { 0 };
     probe_environment(ctx, x, fb, &env);
     proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v, .cwd = x->c->dir,
-                    .timeout_ms = (int)(x->c->timeout_s * 1000 * ctx->b.timeout_mult * emulated_timeout_factor(ctx, x)),
+                    .timeout_ms = proc_deadline_ms(x->c->timeout_s * 1000.0 * ctx->b.timeout_mult * emulated_timeout_factor(ctx, x)),
                     .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
     proc_result pr;
     proc_run(&s, &pr);

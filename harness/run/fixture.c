@@ -138,7 +138,7 @@ static int step(const build_ctx *ctx, const char *const *argv, char **env, const
     json_array_append_new(cmds, json_string(line));
     free(line);
     proc_spec s = { .argv = argv, .envp = (const char *const *)env, .cwd = cwd,
-                    .timeout_ms = (int)(BUILD_TIMEOUT_MS * ctx->timeout_mult), .capture_limit = 16384,
+                    .timeout_ms = proc_deadline_ms(BUILD_TIMEOUT_MS * ctx->timeout_mult), .capture_limit = 16384,
                     .interrupted = ctx->interrupted };
     proc_result r;
     proc_run(&s, &r);

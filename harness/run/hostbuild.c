@@ -46,7 +46,7 @@ static char **argv_dup(const char *const *a)
 static int run_build(const run_ctx *ctx, const char *const *argv, const char *const *envp, const char *cwd, char **why)
 {
     proc_spec s = { .argv = argv, .envp = envp, .cwd = cwd, .capture_limit = 8192,
-                    .timeout_ms = (int)(HOST_BUILD_TIMEOUT_MS * ctx->b.timeout_mult),
+                    .timeout_ms = proc_deadline_ms(HOST_BUILD_TIMEOUT_MS * ctx->b.timeout_mult),
                     .interrupted = ctx->b.interrupted };
     proc_result r;
     proc_run(&s, &r);

@@ -6,7 +6,7 @@ set -u
 bindir=$(dirname "${GOCOMPAT_BIN:-./gocompat}")
 corpus=$(cd "$(dirname "$0")" && pwd)/corpus
 rc=0
-for t in casefile results elf; do
+for t in casefile results elf options; do
   printf '%s: ' "$t"
   "$bindir/tests/fuzz/replay-$t" "$corpus/$t" || rc=1
 done
