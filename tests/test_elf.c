@@ -298,8 +298,8 @@ START_TEST(truncated_input_is_an_error)
     ck_assert_ptr_null(elf_facts(missing, NULL, 0, &err));
     ck_assert_ptr_nonnull(strstr(err, "No such file"));
     free(err);
-    ck_assert_ptr_nonnull(strstr(err, "Is a directory"));
-    ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+    ck_assert_ptr_null(elf_facts(d, NULL, 0, &err));
+    ck_assert_msg(strstr(err, "Is a directory") != NULL, "%s", err);
     free(err);
     free(missing);
     free(cut);
