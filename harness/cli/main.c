@@ -51,7 +51,7 @@ static void usage(FILE *f)
             "Environment:\n"
             "  GOCOMPAT_SRCDIR        project folder with cases/, gosrc/, probe/\n"
             "  GOCOMPAT_CACHE         build cache (default ~/.cache/gocompat)\n"
-            "  GOCOMPAT_TIMEOUT_MULT  scale every timeout (default 1)\n\n"
+            "  GOCOMPAT_TIMEOUT_MULT  scale every timeout, 0.01..1000 (default 1)\n\n"
             "gocompat %s\n",
             PACKAGE_VERSION);
 }
