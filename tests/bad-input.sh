@@ -196,6 +196,8 @@ elif [ "$(id -u)" -ne 0 ]; then
   chmod 555 "$dir/romnt"
   attack 2 'cannot write the build cache' env GOCOMPAT_CACHE="$dir/romnt" $m -c abi/add -o "$dir/env.json"
 fi
+echo not-a-folder >"$dir/cache-file"
+attack 2 'cannot write the build cache .*Not a directory' env GOCOMPAT_CACHE="$dir/cache-file" $m -c abi/add -o "$dir/env.json"
 # A go whose builds fail as on a full disk: the run stops, and the next run,
 # the disk freed, builds instead of believing a cached failure.
 printf '#!/bin/sh\nif [ "$1" = build ]; then echo "# gocompat/basic" >&2; echo "write $0: no space left on device" >&2; exit 1; fi\nexec "%s" "$@"\n' "$go" >"$dir/full-go"

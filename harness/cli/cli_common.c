@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { OPT_NO_DISCOVER = 256, OPT_SRCDIR, OPT_CACHE, OPT_HOST, OPT_OUT, OPT_RESUME, OPT_SHARD, OPT_SEED,
@@ -173,7 +174,10 @@ void common_free(common_opts *o)
  * here is the environment's, and must not become a cell's result. */
 static void preflight_environment(const common_opts *o, const toolchain_set *set)
 {
-    if (access(o->cachedir, W_OK) != 0)
+    struct stat st;
+    if (stat(o->cachedir, &st) == 0 && !S_ISDIR(st.st_mode)) errno = ENOTDIR;
+    else if (access(o->cachedir, W_OK) == 0) errno = 0;
+    if (errno)
         gc_die(GC_EXIT_USAGE, "cannot write the build cache %s: %s (set GOCOMPAT_CACHE or --cache)", o->cachedir, strerror(errno));
     const char *need[2] = { o->m.rc.cc, NULL };
     for (size_t i = 0; i < set->n && !need[1]; i++)

@@ -29,7 +29,8 @@ bool build_output_unsupported(const char *t)
 char *build_output_environment(const char *t)
 {
     static const char *const says[] = { "executable file not found in $PATH", "no space left on device",
-                                        "read-only file system", "disk quota exceeded", "file too large" };
+                                        "read-only file system", "disk quota exceeded", "file too large",
+                                        "failed to initialize build cache" };
     for (size_t i = 0; i < GC_ARRAY_LEN(says); i++) {
         const char *at = strcasestr(t, says[i]);
         if (!at) continue;
