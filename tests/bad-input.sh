@@ -248,6 +248,11 @@ holds "--resume on a full disk touched the journal" unchanged "$rj.journal" "$di
 ln -s "$dir/r.keep" "$dir/l.json.journal"
 attack 2 'cannot rewrite .*refusing to replace it' $m -c abi/add --host c-dlopen -o "$dir/l.json" --resume
 holds "--resume replaced a journal symlink" test -L "$dir/l.json.journal"
+# A line that is no record (torn, or from elsewhere) is dropped by --resume,
+# but the journal as it was is kept.
+cp "$dir/r.keep" "$dir/t.json.journal" && printf '{"schema": "gocompat.result/1", "go": "go1.2' >>"$dir/t.json.journal"
+attack 0 't.json.journal:4: torn last line' $m -c abi/add --host c-dlopen -o "$dir/t.json" --resume
+holds "the journal with a torn line was not kept" sh -c "tail -c 20 '$dir/t.json.journal.old' | grep -q 'go1.2'"
 mkfifo "$dir/f.json.journal"
 attack 2 'f.json.journal: not a regular file' $m -c abi/add --host c-dlopen -o "$dir/f.json" --resume
 # The journals of two earlier unfinished runs are both kept.

@@ -242,16 +242,19 @@ static void cell_done(void *vp, size_t i, int st)
 
 /* ---- the journal: what a run owns, resumes and never loses ---- */
 
-/* An unfinished run's journal is kept beside the new one; earlier ones are
- * never overwritten (.old, .old.1, ...). */
-static void move_aside(const char *path)
+/* A journal is kept beside the new one under the first free name of .old,
+ * .old.1, ...: moved (an unfinished run's) or linked (one whose lines that
+ * are not records a resume drops); none is ever overwritten. */
+static void keep_aside(const char *path, bool link_only)
 {
     for (int n = 0; n < 1000; n++) {
         char *old = n ? xasprintf("%s.old.%d", path, n) : xasprintf("%s.old", path);
         struct stat st;
         bool taken = lstat(old, &st) == 0;
-        if (!taken && rename(path, old) == 0)
-            gc_warn("an earlier unfinished run's journal was moved to %s (use --resume to continue a run)", old);
+        if (!taken && (link_only ? link(path, old) : rename(path, old)) == 0) {
+            if (link_only) gc_warn("%s as it was, with the lines --resume drops, is kept as %s", path, old);
+            else gc_warn("an earlier unfinished run's journal was moved to %s (use --resume to continue a run)", old);
+        }
         free(old);
         if (!taken) return;
     }
@@ -260,13 +263,14 @@ static void move_aside(const char *path)
 
 /* The records of an interrupted run, by cell key. Refuses (exit 2) a
  * journal holding cells outside this selection: resuming would drop them. */
-static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_list *all, json_t *have)
+static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_list *all, json_t *have, bool *dropped)
 {
     json_t *prior = json_array();
     if (!o->resume || !file_exists(jpath)) return prior;
     strlist errs = { 0 };
     if (journal_load(jpath, prior, &errs) < 0) gc_die(GC_EXIT_USAGE, "cannot read %s: %s", jpath, gc_strerror(errno));
     for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
+    *dropped = errs.n > 0;
     sl_free(&errs);
     json_t *selected = json_object();
     for (size_t i = 0; i < all->n; i++) {
@@ -294,9 +298,10 @@ static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_li
 /* Open the journal for appending. On resume its valid records are first
  * written to a new file that replaces the old by rename, so a torn last
  * line is dropped and a full disk leaves the old journal whole. */
-static void journal_begin(const matrix_opts *o, const char *jpath, json_t *prior, journal *j)
+static void journal_begin(const matrix_opts *o, const char *jpath, json_t *prior, bool dropped, journal *j)
 {
-    if (!o->resume && file_exists(jpath)) move_aside(jpath);
+    if (!o->resume && file_exists(jpath)) keep_aside(jpath, false);
+    if (o->resume && dropped) keep_aside(jpath, true);
     if (o->resume && file_exists(jpath) && journal_rewrite(jpath, prior) < 0)
         gc_die(GC_EXIT_USAGE, "cannot rewrite %s: %s; it is unchanged", jpath, gc_strerror(errno));
     if (journal_open(j, jpath, false) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", jpath, gc_strerror(errno));
@@ -458,7 +463,8 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
     char *jpath = xasprintf("%s.journal", o->out);
     /* Records already in the journal are kept and their cells not rerun. */
     json_t *have = json_object();
-    json_t *prior = o->build_only ? json_array() : load_prior(o, jpath, &all, have);
+    bool dropped = false;
+    json_t *prior = o->build_only ? json_array() : load_prior(o, jpath, &all, have, &dropped);
     journal j = { -1, NULL };
     run_phase rp = { .o = o, .j = &j };
     for (size_t i = 0; i < all.n; i++) {
@@ -471,7 +477,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
     }
     /* The journal is made ready before any work, so a disk that cannot
      * take it stops the run before minutes of builds. */
-    if (!o->build_only) journal_begin(o, jpath, prior, &j);
+    if (!o->build_only) journal_begin(o, jpath, prior, dropped, &j);
     double t0 = now_ms();
     build_phase bp = { .o = o };
     plan_builds(o, &rp.todo, &bp);
