@@ -223,16 +223,21 @@ static phase_end cell_build(const run_ctx *ctx, const cell *x, json_t *r, fixtur
 }
 
 /* Phase 3: the host that loads the fixture. */
-static phase_end cell_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, json_t *r, char ***argv)
+static phase_end cell_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, json_t *r, char ***argv,
+                              char **env_fault)
 {
     char *why = NULL;
     bool harness_fault = false, skip = false;
     *argv = host_prepare(ctx, x, fb, json_object_get(r, "evidence"), &why, &harness_fault, &skip);
     if (*argv) return PHASE_NEXT;
     phase_end e = PHASE_DONE;
+    char *env_line = !skip && why ? build_output_environment(why) : NULL;
     if (skip) {
         set_skip(r, why);
     } else if (ctx->b.interrupted && *ctx->b.interrupted) {
+        e = PHASE_NO_RECORD;
+    } else if (env_line) {
+        *env_fault = xasprintf("building the %s host for %s failed for a reason outside Go: %s", x->run->host, x->c->id, env_line);
         e = PHASE_NO_RECORD;
     } else {
         set_str(r, "status", harness_fault ? "error" : "fail");
@@ -247,6 +252,7 @@ static phase_end cell_prepare(const run_ctx *ctx, const cell *x, const fixture_b
         free(d);
         free(line);
     }
+    free(env_line);
     free(why);
     return e;
 }
@@ -324,7 +330,7 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x, char **env_fault)
     fixture_build fb = { 0 };
     char **argv = NULL;
     phase_end e = cell_build(ctx, x, r, &fb, env_fault);
-    if (e == PHASE_NEXT) e = cell_prepare(ctx, x, &fb, r, &argv);
+    if (e == PHASE_NEXT) e = cell_prepare(ctx, x, &fb, r, &argv, env_fault);
     if (e == PHASE_NEXT) e = cell_run(ctx, x, &fb, argv, r);
     /* The one cleanup path, whichever phase ended the cell. */
     for (size_t i = 0; argv && argv[i]; i++) free(argv[i]);
