@@ -12,12 +12,41 @@
 
 #define HOST_BUILD_TIMEOUT_MS (300 * 1000)
 
+/* A host binary is keyed by what it is built from, never by where the
+ * checkout is: a file counts by its base name and its content, so a moved
+ * or copied source tree finds the hosts it built before. */
 static uint64_t hash_file(uint64_t h, const char *path)
 {
     size_t len = 0;
     char *d = read_file(path, &len);
-    h = fnv1a64(h, path, strlen(path) + 1);
+    const char *name = path_basename(path);
+    h = fnv1a64(h, name, strlen(name) + 1);
     if (d) h = fnv1a64(h, d, len);
+    free(d);
+    return h;
+}
+
+/* A C probe may #include "FILE" from its own folder (the ABI probes include
+ * their generated tables); those files are part of what the host is built
+ * from, so they are hashed too, as they nest (a few levels deep). */
+static uint64_t hash_c_source(uint64_t h, const char *path, int depth)
+{
+    h = hash_file(h, path);
+    size_t len = 0;
+    char *d = depth < 4 ? read_file(path, &len) : NULL;
+    char *dir = path_dirname(path);
+    for (char *line = d; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        char name[256];
+        if (sscanf(line, " # include \"%255[^\"]\"", name) == 1 && !strchr(name, '/')) {
+            char *inc = path_join(dir, name);
+            if (file_exists(inc)) h = hash_c_source(h, inc, depth + 1);
+            free(inc);
+        }
+        line = next;
+    }
+    free(dir);
     free(d);
     return h;
 }
@@ -265,7 +294,7 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
     uint64_t k = FNV1A64_INIT;
     k = fnv1a64(k, h, strlen(h) + 1);
     k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
-    k = hash_file(k, src);
+    k = go_host ? hash_file(k, src) : hash_c_source(k, src, 0);
     if (!go_host) {
         k = hash_sdk(ctx, k);
         k = fnv1a64(k, host_cc(ctx, x), strlen(host_cc(ctx, x)) + 1);
