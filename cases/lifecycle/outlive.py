@@ -38,7 +38,7 @@ sys.stdout.flush()
 sys.exit(0)
 """
 try:
-    r = subprocess.run([sys.executable, "-c", CHILD, p.library_path()], capture_output=True, timeout=CHILD_EXIT_LIMIT_S)
+    r = subprocess.run([sys.executable, "-S", "-c", CHILD, p.library_path()], capture_output=True, timeout=CHILD_EXIT_LIMIT_S)
     end = time.monotonic_ns()
     code = r.returncode
     sent = int(r.stdout.decode() or "0")
