@@ -101,22 +101,28 @@ static int run_build(const run_ctx *ctx, const char *const *argv, const char *co
 /* Build under <cache>/hosts/<key>/ with a lock; `build` fills the folder. */
 typedef int (*host_builder)(const run_ctx *, const cell *, const fixture_build *, const char *out, char **why);
 
-struct host_job { const run_ctx *ctx; const cell *x; const fixture_build *fb; host_builder build; char **why; };
+struct host_job { const run_ctx *ctx; const cell *x; const fixture_build *fb; host_builder build; char **why; double ms; };
 
 static int run_host_job(const char *out, void *arg)
 {
     struct host_job *j = arg;
-    return j->build(j->ctx, j->x, j->fb, out, j->why);
+    double t0 = now_ms();
+    int rc = j->build(j->ctx, j->x, j->fb, out, j->why);
+    j->ms = now_ms() - t0;
+    return rc;
 }
 
+/* *built_ms: how long this cell spent compiling its host (0 when cached),
+ * what a run's timing report sums as its host compiles. */
 static char *cached_host(const run_ctx *ctx, const cell *x, const fixture_build *fb, uint64_t key, host_builder build,
-                         char **why, bool *is_harness)
+                         char **why, bool *is_harness, double *built_ms)
 {
     char *dir = xasprintf("%s/hosts/%016llx", ctx->b.cachedir, (unsigned long long)key);
-    struct host_job j = { ctx, x, fb, build, why };
+    struct host_job j = { ctx, x, fb, build, why, 0 };
     int rc;
     char *exe = cache_program(dir, "probe", run_host_job, &j, &rc);
     if (!exe) *is_harness = rc == -2;
+    *built_ms = j.ms;
     free(dir);
     return exe;
 }
@@ -304,7 +310,9 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
         for (size_t i = 0; i < x->c->hostflags.n; i++) k = fnv1a64(k, x->c->hostflags.v[i], strlen(x->c->hostflags.v[i]) + 1);
     }
     free(src);
-    char *exe = cached_host(ctx, x, fb, k, go_host ? build_go_host : build_c_host, why, is_harness);
+    double built_ms = 0;
+    char *exe = cached_host(ctx, x, fb, k, go_host ? build_go_host : build_c_host, why, is_harness, &built_ms);
+    if (built_ms > 0) json_object_set_new(ev, "host_build_ms", json_real(built_ms));
     if (!exe) return NULL;
     json_object_set_new(ev, "host_binary", json_string(exe));
     const char *argv[] = { exe, (!strcmp(h, "c-dlopen") || go_host) ? fb->artifact : NULL, NULL };

@@ -189,6 +189,64 @@ static void cell_done(void *vp, size_t i, int st)
     free(what);
 }
 
+/* ---- the timing report ---- */
+
+/* Where a run's time went: its phases (wall), what its cells cost summed
+ * (their own durations, host compiles among them) and the slowest cells,
+ * so every run names the next thing to make faster. Records kept from an
+ * earlier run (--resume) are not this run's time. */
+typedef struct {
+    double discovery, build, cells, total; /* phases, wall ms */
+    double cell_sum, host_sum;             /* summed over this run's cells, ms */
+    json_t **mine;                         /* this run's records, slowest first */
+    size_t n;
+} run_times;
+
+static double num(json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
+
+static int by_duration_desc(const void *a, const void *b)
+{
+    double x = num(*(json_t *const *)a, "duration_ms"), y = num(*(json_t *const *)b, "duration_ms");
+    return (x < y) - (x > y);
+}
+
+static void timing_collect(run_times *t, json_t *records, json_t *prior_keys)
+{
+    t->mine = xcalloc(json_array_size(records) + 1, sizeof *t->mine);
+    size_t i;
+    json_t *r;
+    json_array_foreach(records, i, r) {
+        char *k = record_cell_key(r);
+        if (!json_object_get(prior_keys, k)) {
+            t->mine[t->n++] = r;
+            t->cell_sum += num(r, "duration_ms");
+            t->host_sum += num(json_object_get(r, "evidence"), "host_build_ms");
+        }
+        free(k);
+    }
+    qsort(t->mine, t->n, sizeof *t->mine, by_duration_desc);
+}
+
+static json_t *timing_json(const run_times *t)
+{
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:I}", "discovery_s", t->discovery / 1000, "build_s", t->build / 1000,
+                     "cells_s", t->cells / 1000, "total_s", t->total / 1000, "cell_sum_s", t->cell_sum / 1000,
+                     "host_compile_s", t->host_sum / 1000, "cells_run", (json_int_t)t->n);
+}
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static void timing_print(const run_times *t, int jobs)
+{
+    gc_warn("time: toolchain discovery %.1f s, fixture builds %.1f s, cells %.1f s (-j %d); total %.1f s", t->discovery / 1000,
+            t->build / 1000, t->cells / 1000, jobs, (t->discovery + t->total) / 1000);
+    gc_warn("time: %zu cell%s took %.1f s summed, host compiles %.1f s of it%s", t->n, t->n == 1 ? "" : "s",
+            t->cell_sum / 1000, t->host_sum / 1000, t->n ? "; the slowest:" : "");
+    for (size_t k = 0; k < t->n && k < 10; k++)
+        fprintf(stderr, "  %7.2f s  %s %s %s %s %s\n", num(t->mine[k], "duration_ms") / 1000, str(t->mine[k], "go"),
+                str(t->mine[k], "goarch"), str(t->mine[k], "buildmode"), str(t->mine[k], "host"), str(t->mine[k], "case"));
+}
+
 static void move_aside(const char *path)
 {
     char *old = xasprintf("%s.old", path);
@@ -235,6 +293,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
         free(k);
     }
     double t0 = now_ms();
+    run_times times = { .discovery = o->started_ms > 0 ? t0 - o->started_ms : 0 };
 
     /* Build phase: each distinct fixture build once, in parallel. */
     build_phase bp = { .o = o };
@@ -255,6 +314,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
         gc_warn("%zu cells (%zu to run), %zu fixture builds, %d jobs", all.n, rp.todo.n, bp.n, o->jobs);
     if (bp.n) pool_run(bp.n, o->jobs, build_task, build_done, &bp, &gc_interrupted);
     double t_build = now_ms() - t0;
+    times.build = t_build;
     int rc = GC_EXIT_OK;
     json_t *got = NULL;
     if (o->build_only) {
@@ -274,6 +334,8 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
     if (!gc_interrupted) pool_run(rp.todo.n, o->jobs, cell_task, cell_done, &rp, &gc_interrupted);
     journal_close(&j);
     double t_total = now_ms() - t0;
+    times.total = t_total;
+    times.cells = t_total - t_build;
 
     got = json_array();
     strlist errs = { 0 };
@@ -308,8 +370,11 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
         }
         records_sort_canonical(records);
         json_t *tcj = toolchains_json(tcs);
-        json_t *extra = json_pack("{s:{s:i, s:f, s:f, s:I}}", "run", "jobs", o->jobs, "build_s", t_build / 1000,
-                                  "total_s", t_total / 1000, "seed", (json_int_t)o->rc.seed);
+        timing_collect(&times, records, have);
+        json_t *run = timing_json(&times);
+        json_object_set_new(run, "jobs", json_integer(o->jobs));
+        json_object_set_new(run, "seed", json_integer((json_int_t)o->rc.seed));
+        json_t *extra = json_pack("{s:o}", "run", run);
         if (o->shard_n) json_object_set_new(json_object_get(extra, "run"), "shard", json_pack("[i,i]", o->shard_k, o->shard_n));
         if (matrix_write(o->out, tcj, records, extra) < 0) {
             gc_warn("cannot write %s: %s (the records are intact in %s)", o->out, strerror(errno), jpath);
@@ -323,9 +388,11 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
             }
             char *counts = status_counts(records);
             size_t bad = count_unexpected(records);
-            if (!o->quiet)
+            if (!o->quiet) {
+                timing_print(&times, o->jobs);
                 gc_warn("%zu records in %s (%s); %.1f s (builds %.1f s)", json_array_size(records), o->out, counts,
                         t_total / 1000, t_build / 1000);
+            }
             free(counts);
             if (bad) {
                 print_unexpected(records);
@@ -337,6 +404,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
         json_decref(extra);
         json_decref(records);
         json_decref(bykey);
+        free(times.mine);
     }
 done:
     json_decref(got);
