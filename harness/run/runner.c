@@ -247,6 +247,53 @@ static void timing_print(const run_times *t, int jobs)
                 str(t->mine[k], "goarch"), str(t->mine[k], "buildmode"), str(t->mine[k], "host"), str(t->mine[k], "case"));
 }
 
+/* ---- the schedule ---- */
+
+struct planned { double ms; size_t i; };
+
+static int longest_first(const void *a, const void *b)
+{
+    const struct planned *x = a, *y = b;
+    if (x->ms != y->ms) return x->ms < y->ms ? 1 : -1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Longest cells first, as long as the previous document at the same path
+ * says (cells it lacks keep their matrix order, after the known ones): with
+ * N workers the run then ends when the short cells run out, not with one
+ * long cell started last. Records are written in canonical order whatever
+ * the schedule. */
+static void schedule_longest_first(cell_list *todo, const char *prev)
+{
+    char *err = NULL;
+    json_t *doc = todo->n > 1 && file_exists(prev) ? matrix_load(prev, &err) : NULL;
+    free(err);
+    if (!doc) return;
+    json_t *ms = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(doc, "records"), i, r) {
+        char *k = record_cell_key(r);
+        json_object_set(ms, k, json_object_get(r, "duration_ms"));
+        free(k);
+    }
+    json_decref(doc);
+    struct planned *p = xcalloc(todo->n, sizeof *p);
+    for (i = 0; i < todo->n; i++) {
+        char *k = cell_key(&todo->v[i]);
+        json_t *d = json_object_get(ms, k);
+        p[i] = (struct planned){ json_is_number(d) ? json_number_value(d) : -1, i };
+        free(k);
+    }
+    json_decref(ms);
+    qsort(p, todo->n, sizeof *p, longest_first);
+    cell *v = xcalloc(todo->n, sizeof *v);
+    for (i = 0; i < todo->n; i++) v[i] = todo->v[p[i].i];
+    free(todo->v);
+    todo->v = v;
+    free(p);
+}
+
 static void move_aside(const char *path)
 {
     char *old = xasprintf("%s.old", path);
@@ -331,6 +378,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
     json_array_foreach(prior, pi, pr)
         if (journal_append(&j, pr) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", jpath, strerror(errno));
 
+    schedule_longest_first(&rp.todo, o->out);
     if (!gc_interrupted) pool_run(rp.todo.n, o->jobs, cell_task, cell_done, &rp, &gc_interrupted);
     journal_close(&j);
     double t_total = now_ms() - t0;
