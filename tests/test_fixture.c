@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "unit.h"
@@ -43,6 +44,64 @@ START_TEST(cache_key_follows_every_input)
 }
 END_TEST
 
+static void put(const char *root, const char *rel, const char *text)
+{
+    char *p = path_join(root, rel);
+    char *d = path_dirname(p);
+    mkdir_p(d, 0755);
+    ck_assert_int_eq(write_file_atomic(p, text, strlen(text)), 0);
+    free(d);
+    free(p);
+}
+
+/* Everything a build reads lives somewhere in the module (or the folder of
+ * a module-less package) or a local replace target: each must move the key. */
+START_TEST(cache_key_covers_the_build_graph)
+{
+    char *root = unit_tmpdir();
+    char *mod = path_join(root, "gosrc/m");
+    put(mod, "go.mod", "module example.com/m\n\ngo 1.19\n\nreplace example.com/r => ../../outside/r\n");
+    put(mod, "main.go", "package main\n");
+    put(root, "outside/r/go.mod", "module example.com/r\n");
+    put(root, "outside/r/r.go", "package r\n");
+    char *real = path_join(root, "elsewhere.go");
+    put(root, "elsewhere.go", "package main // linked\n");
+    char *link = path_join(mod, "linked.go");
+    ck_assert_int_eq(symlink(real, link), 0);
+    toolchain tc = { .path = "/usr/lib/go-1.22/bin/go", .version = "go1.22.12", .goos = "linux", .goarch = "amd64", .cc = "gcc" };
+    build_ctx b = ctx_in(root);
+    const char *edits[][2] = {
+        { "gosrc/m/sub/value.go", "package sub\nconst V = 1\n" },
+        { "gosrc/m/sub/value.go", "package sub\nconst V = 2\n" },
+        { "gosrc/m/go.sum", "example.com/x v1.0.0 h1:abc=\n" },
+        { "gosrc/m/vendor/example.com/x/x.go", "package x\n" },
+        { "gosrc/m/assets/data/page.txt", "embedded\n" },
+        { "gosrc/m/sub/helper.c", "int helper(void) { return 1; }\n" },
+        { "gosrc/m/sub/include/helper.h", "int helper(void);\n" },
+        { "elsewhere.go", "package main // the link's target changed\n" },
+        { "outside/r/r.go", "package r // replaced module edited\n" },
+    };
+    strlist keys = { 0 };
+    sl_add_owned(&keys, fixture_key(&b, &tc, "m", "c-shared", NULL, NULL));
+    for (size_t i = 0; i < GC_ARRAY_LEN(edits); i++) {
+        put(root, edits[i][0], edits[i][1]);
+        char *k = fixture_key(&b, &tc, "m", "c-shared", NULL, NULL);
+        ck_assert_msg(k != NULL, "no key after writing %s", edits[i][0]);
+        ck_assert_msg(!sl_has(&keys, k), "the key did not change when %s was written", edits[i][0]);
+        sl_add_owned(&keys, k);
+    }
+    /* A package folder given by absolute path is keyed the same way. */
+    char *abs = fixture_key(&b, &tc, mod, "c-shared", NULL, NULL);
+    ck_assert_ptr_nonnull(abs);
+    put(root, "gosrc/m/sub/value.go", "package sub\nconst V = 3\n");
+    char *abs2 = fixture_key(&b, &tc, mod, "c-shared", NULL, NULL);
+    ck_assert_str_ne(abs, abs2);
+    sl_free(&keys);
+    rm_rf(root);
+    free(root); free(mod); free(real); free(link); free(abs); free(abs2);
+}
+END_TEST
+
 START_TEST(recognises_unsupported_build_modes)
 {
     ck_assert(build_output_unsupported("-buildmode=plugin not supported on windows/amd64\n"));
@@ -80,6 +139,7 @@ Suite *suite_fixture(void)
     Suite *s = suite_create("fixture");
     TCase *t = tcase_create("core");
     tcase_add_test(t, cache_key_follows_every_input);
+    tcase_add_test(t, cache_key_covers_the_build_graph);
     tcase_add_test(t, recognises_unsupported_build_modes);
     tcase_add_test(t, broken_toolchain_build_is_an_error_not_a_crash);
     suite_add_tcase(s, t);

@@ -361,6 +361,61 @@ uint64_t fnv1a64(uint64_t h, const void *data, size_t n)
     return h;
 }
 
+/* Directories whose content no build reads: version control metadata. */
+static bool tree_skipped(const char *name)
+{
+    return !strcmp(name, ".git") || !strcmp(name, ".hg") || !strcmp(name, ".svn") || !strcmp(name, ".bzr");
+}
+
+static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* `up` is the chain of folders being walked (real paths), so a symlink back
+ * to one of them is hashed as a name, not followed forever. */
+static uint64_t tree_walk(uint64_t h, const char *dir, const char *rel, strlist *up)
+{
+    char *real = realpath(dir, NULL);
+    if (!real || sl_has(up, real)) {
+        free(real);
+        return fnv1a64(h, "loop", 5);
+    }
+    sl_add_owned(up, real);
+    strlist names = { 0 };
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !tree_skipped(e->d_name)) sl_add(&names, e->d_name);
+    if (d) closedir(d);
+    if (names.n) qsort(names.v, names.n, sizeof *names.v, name_cmp);
+    for (size_t i = 0; i < names.n; i++) {
+        char *p = path_join(dir, names.v[i]);
+        char *r = *rel ? xasprintf("%s/%s", rel, names.v[i]) : xstrdup(names.v[i]);
+        struct stat st;
+        h = fnv1a64(h, r, strlen(r) + 1);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+            h = tree_walk(h, p, r, up);
+        } else {
+            size_t len = 0;
+            char *data = read_file(p, &len);
+            h = data ? fnv1a64(h, data, len) : fnv1a64(h, "unreadable", 11);
+            free(data);
+        }
+        free(r);
+        free(p);
+    }
+    sl_free(&names);
+    up->n--;
+    free(up->v[up->n]);
+    return h;
+}
+
+uint64_t fnv1a64_tree(uint64_t h, const char *dir)
+{
+    strlist up = { 0 };
+    h = tree_walk(h, dir, "", &up);
+    sl_free(&up);
+    return h;
+}
+
 int64_t now_ns(void)
 {
     struct timespec ts;

@@ -73,6 +73,10 @@ char *cache_program(const char *dir, const char *name, cache_builder build, void
  * and the key also embeds the toolchain version and build mode). */
 uint64_t fnv1a64(uint64_t h, const void *data, size_t n);
 #define FNV1A64_INIT 0xcbf29ce484222325ULL
+/* Every file under dir, recursively, by relative name and content; symlinks
+ * are followed (the content a build would read), version control folders
+ * skipped. */
+uint64_t fnv1a64_tree(uint64_t h, const char *dir);
 
 double now_ms(void);      /* CLOCK_MONOTONIC */
 int64_t now_ns(void);     /* CLOCK_MONOTONIC */

@@ -98,7 +98,9 @@ static void probe_env(const run_ctx *ctx, const cell *x, const fixture_build *fb
     sl_add_owned(env, xasprintf("GOCOMPAT_GO=%s", x->tc->path));
     sl_add_owned(env, xasprintf("GOCOMPAT_GOVERSION=%s", x->tc->version));
     sl_add_owned(env, xasprintf("GOCOMPAT_GOCACHE=%s/go/%s-%s/gocache", ctx->b.cachedir, x->tc->version, x->tc->goarch));
-    sl_add_owned(env, xasprintf("GOCOMPAT_FIXTURE_SRC=%s/gosrc/%s", ctx->b.srcdir, x->c->fixture));
+    char *src = fixture_dir(&ctx->b, x->c->fixture);
+    sl_add_owned(env, xasprintf("GOCOMPAT_FIXTURE_SRC=%s", src));
+    free(src);
     sl_add_owned(env, xasprintf("GOCOMPAT_CC=%s", x->tc->foreign ? x->tc->cc : ctx->cc));
     sl_add_owned(env, xasprintf("GOCOMPAT_GOARCH=%s", x->tc->goarch));
     if (x->tc->foreign) sl_add_owned(env, xasprintf("GOCOMPAT_EMULATOR=%s", x->tc->emulator));

@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Bump when the way fixtures are built changes, so old cache entries die. */
-#define BUILD_RECIPE "gocompat-build-3"
+#define BUILD_RECIPE "gocompat-build-4"
 #define BUILD_TIMEOUT_MS (600 * 1000)
 
 const char *build_status_name(build_status s)
@@ -36,10 +37,58 @@ static void list_files(const char *dir, strlist *out)
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.' && e->d_type == DT_REG) sl_add(out, e->d_name);
+    struct stat st;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char *p = path_join(dir, e->d_name);
+        /* stat, not d_type: a symlinked source file is a source file. */
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) sl_add(out, e->d_name);
+        free(p);
+    }
     closedir(d);
     sl_sort(out);
+}
+
+char *fixture_dir(const build_ctx *ctx, const char *fixture)
+{
+    char *gosrc = path_join(ctx->srcdir, "gosrc");
+    char *d = path_join(gosrc, fixture); /* an absolute fixture is the user's own folder */
+    free(gosrc);
+    return d;
+}
+
+char *fixture_module_root(const char *pkgdir)
+{
+    char *d = realpath(pkgdir, NULL);
+    while (d) {
+        char *m = path_join(d, "go.mod");
+        bool found = file_exists(m);
+        free(m);
+        if (found) return d;
+        if (!strcmp(d, "/")) break;
+        char *up = path_dirname(d);
+        free(d);
+        d = up;
+    }
+    free(d);
+    return NULL;
+}
+
+/* Folders a go.mod's `replace … => ./path` lines put into the build. */
+static void local_replacements(const char *root, strlist *out)
+{
+    char *gomod = path_join(root, "go.mod");
+    char *text = read_file(gomod, NULL);
+    free(gomod);
+    char *save = NULL;
+    for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+        char *arrow = strstr(line, "=>");
+        if (!arrow) continue;
+        char *t = trim(arrow + 2);
+        t[strcspn(t, " \t\r")] = 0;
+        if (str_prefix(t, "./") || str_prefix(t, "../") || t[0] == '/') sl_add_owned(out, path_join(root, t));
+    }
+    free(text);
 }
 
 static uint64_t hash_str(uint64_t h, const char *s) { return fnv1a64(h, s, strlen(s) + 1); }
@@ -47,10 +96,12 @@ static uint64_t hash_str(uint64_t h, const char *s) { return fnv1a64(h, s, strle
 char *fixture_key(const build_ctx *ctx, const toolchain *tc, const char *fixture, const char *mode,
                   const strlist *flags, const strlist *env)
 {
-    char *dir = xasprintf("%s/gosrc/%s", ctx->srcdir, fixture);
+    char *dir = fixture_dir(ctx, fixture);
     strlist files = { 0 };
     list_files(dir, &files);
-    if (!files.n) {
+    bool empty = files.n == 0;
+    sl_free(&files);
+    if (empty) {
         free(dir);
         return NULL;
     }
@@ -66,16 +117,20 @@ char *fixture_key(const build_ctx *ctx, const toolchain *tc, const char *fixture
     for (size_t i = 0; flags && i < flags->n; i++) h = hash_str(h, flags->v[i]);
     h = hash_str(h, "|");
     for (size_t i = 0; env && i < env->n; i++) h = hash_str(h, env->v[i]);
-    for (size_t i = 0; i < files.n; i++) {
-        char *p = path_join(dir, files.v[i]);
-        size_t len = 0;
-        char *data = read_file(p, &len);
-        h = hash_str(h, files.v[i]);
-        if (data) h = fnv1a64(h, data, len);
-        free(data);
-        free(p);
+    /* The build reads any package of its module (or, without a module, of
+     * the folder), go.mod, go.sum, vendor/, embedded files, cgo's C files
+     * and the modules local replacements point at: hash all of it. */
+    char *root = fixture_module_root(dir);
+    h = hash_str(h, root ? "module" : "folder");
+    h = fnv1a64_tree(h, root ? root : dir);
+    strlist repl = { 0 };
+    if (root) local_replacements(root, &repl);
+    for (size_t i = 0; i < repl.n; i++) {
+        h = hash_str(h, repl.v[i]);
+        h = fnv1a64_tree(h, repl.v[i]);
     }
-    sl_free(&files);
+    sl_free(&repl);
+    free(root);
     free(dir);
     return xasprintf("%s-%s-%016llx", tc->version, mode, (unsigned long long)h);
 }
@@ -163,11 +218,14 @@ static void do_build(const build_ctx *ctx, const toolchain *tc, const char *fx, 
 {
     char *gocache = toolchain_gocache(ctx, tc);
     mkdir_p(gocache, 0755);
-    char *srcdir = xasprintf("%s/gosrc/%s", ctx->srcdir, fx);
+    char *srcdir = fixture_dir(ctx, fx);
+    char *modroot = fixture_module_root(srcdir);
     bool shared = strcmp(mode, "shared") == 0;
     strlist extra = { 0 };
     sl_add(&extra, "CGO_ENABLED=1");
-    if (shared) sl_add(&extra, "GO111MODULE=off");
+    /* A package folder without a module builds as GOPATH mode does. */
+    if (shared || !modroot) sl_add(&extra, "GO111MODULE=off");
+    free(modroot);
     for (size_t i = 0; benv && i < benv->n; i++) sl_add(&extra, benv->v[i]);
     sl_add_owned(&extra, NULL);
     extra.n--;
@@ -264,7 +322,7 @@ void fixture_build_ensure(const build_ctx *ctx, const toolchain *tc, const char 
     mkdir_p(builds, 0755);
     b->dir = path_join(builds, b->key);
     char *hdr = NULL;
-    b->artifact = path_join(b->dir, artifact_name(mode, fx, &hdr));
+    b->artifact = path_join(b->dir, artifact_name(mode, path_basename(fx), &hdr));
     if (hdr) { b->header = path_join(b->dir, hdr); free(hdr); }
     if (!strcmp(mode, "shared")) {
         b->pkgdir = path_join(b->dir, "pkg");

@@ -38,6 +38,12 @@ void fixture_build_free(fixture_build *b);
 /* The cache key (hex); exposed for tests. NULL if the fixture cannot be read. */
 char *fixture_key(const build_ctx *ctx, const toolchain *tc, const char *fixture, const char *mode,
                   const strlist *flags, const strlist *env);
+/* The fixture's package folder: gosrc/<fixture>, or the fixture itself when
+ * it is an absolute path (a library checked by `gocompat check`). */
+char *fixture_dir(const build_ctx *ctx, const char *fixture);
+/* The nearest folder at or above pkgdir holding go.mod, as go finds it; NULL
+ * when the package has no module. */
+char *fixture_module_root(const char *pkgdir);
 /* A build failure whose message says the mode is not supported here. */
 bool build_output_unsupported(const char *stderr_text);
 const char *build_status_name(build_status s);
