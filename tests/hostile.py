@@ -108,7 +108,10 @@ def main():
         for case in ("hostile/hang", "hostile/spin"):
             r = recs.get(case, {})
             check(r.get("outcome", {}).get("kind") == "timeout", "%s outcome %s" % (case, r.get("outcome")))
-            check(r.get("duration_ms", 1e9) < 10000, "%s took %s ms for a 2 s timeout" % (case, r.get("duration_ms")))
+            # The cell's own time, without compiling its host (a minute on a
+            # loaded machine the first time a checkout runs).
+            ran = r.get("duration_ms", 1e9) - r.get("evidence", {}).get("host_build_ms", 0)
+            check(ran < 10000, "%s ran %s ms for a 2 s timeout" % (case, ran))
         orphans = recs.get("hostile/orphans", {}).get("evidence", {})
         check(orphans.get("leftover_processes") is True, "orphans not reported as leftovers: %s" % orphans)
         left = survivors()

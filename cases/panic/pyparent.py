@@ -18,7 +18,7 @@ print("python went on", file=sys.stderr)
 """
 
 t0 = time.monotonic()
-r = subprocess.run([sys.executable, "-c", CHILD, p.library_path()], stdin=subprocess.DEVNULL,
+r = subprocess.run([sys.executable, "-S", "-c", CHILD, p.library_path()], stdin=subprocess.DEVNULL,
                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
 err = r.stderr.decode("utf-8", "replace")
 lines = err.splitlines()

@@ -26,10 +26,13 @@ static void sleep_ms(int ms)
 }
 
 /* kill() is process-directed: another thread may run the handler, a little
- * later. Wait up to 2 s for the count to reach want. */
+ * later (much later on a loaded machine). Wait up to WAIT_MS for the count
+ * to reach want; the limit bounds a failure, never a pass. */
+enum { WAIT_MS = 10000 };
+
 static int wait_for(atomic_int *c, int want)
 {
-    for (int w = 0; w < 200 && atomic_load(c) < want; w++) sleep_ms(10);
+    for (int w = 0; w < WAIT_MS / 10 && atomic_load(c) < want; w++) sleep_ms(10);
     return atomic_load(c);
 }
 
@@ -51,7 +54,7 @@ void probe_main(int argc, char **argv)
         sleep_ms(20);
     }
     int go = 0;
-    for (int w = 0; w < 200 && (go = GO_FN(NotifyCount)()) < 3; w++) sleep_ms(10);
+    for (int w = 0; w < WAIT_MS / 10 && (go = GO_FN(NotifyCount)()) < 3; w++) sleep_ms(10);
     gc_fact("go_deliveries", "%d", go);
     gc_fact("host_hits_while_notified", "%d", atomic_load(&host_hits) - 1);
     GC_EXPECT(go >= 1);

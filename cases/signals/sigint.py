@@ -12,6 +12,9 @@ import gocompat_probe as p
 
 CALL_MS = 1500
 SEND_AFTER_MS = 200
+# How long to wait for a KeyboardInterrupt that has not come yet: it bounds a
+# failure, never a pass.
+WAIT_S = 10
 
 where = os.environ.get("GOCOMPAT_SIGINT", "")
 lib = p.load()
@@ -48,8 +51,10 @@ def main():
     got = None
     try:
         blocking_call()
-        # A KeyboardInterrupt may land on the next bytecode after the call.
-        for _ in range(100):
+        returned = time.monotonic()
+        # A KeyboardInterrupt may land on the next bytecode after the call;
+        # on a loaded machine the sender may even be late. Wait for it.
+        while time.monotonic() - returned < WAIT_S and (not sent or time.monotonic() - sent[0] < WAIT_S):
             time.sleep(0.01)
     except KeyboardInterrupt:
         got = time.monotonic()
@@ -57,21 +62,25 @@ def main():
     p.fact("where", where)
     if got is None:
         p.fact("keyboard_interrupt", False)
-        p.fail("no KeyboardInterrupt within %d ms of SIGINT" % (CALL_MS + 1000))
+        p.fail("no KeyboardInterrupt within %d s of SIGINT" % WAIT_S)
         return
     delay = (got - sent[0]) * 1e3
     p.fact("keyboard_interrupt", True)
     p.fact("interrupt_delay_ms", round(delay, 1))
     p.fact("call_elapsed_ms", round((got - t0) * 1e3, 1))
-    rest = CALL_MS - SEND_AFTER_MS
+    # Judged by when the interrupt came relative to the call's full length,
+    # which no load can shorten: a late sender or a slow wake-up on a busy
+    # machine moves the delay, not which side of CALL_MS the interrupt is on.
+    elapsed = (got - t0) * 1e3
     if where == "in-go":
         # The Go runtime retries its interrupted futex sleep: Python sees the
         # flag only when the export returns.
-        if delay < rest * 0.8:
-            p.fail("KeyboardInterrupt after %.1f ms, before Sleep(%d) could have returned" % (delay, CALL_MS))
+        if elapsed < CALL_MS:
+            p.fail("KeyboardInterrupt %.1f ms into Sleep(%d), before it could have returned" % (elapsed, CALL_MS))
             return
-    elif delay > rest * 0.5:
-        p.fail("KeyboardInterrupt took %.1f ms (the call had %d ms left)" % (delay, rest))
+    elif elapsed >= CALL_MS:
+        p.fail("KeyboardInterrupt %.1f ms into the %d ms call, %.1f ms after SIGINT: the call was not interrupted"
+               % (elapsed, CALL_MS, delay))
         return
     p.passed()
 

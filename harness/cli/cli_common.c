@@ -79,6 +79,7 @@ static double env_mult(const char *name, double dflt)
 int common_parse(int argc, char **argv, common_opts *o, const char *help)
 {
     memset(o, 0, sizeof *o);
+    o->m.started_ms = now_ms(); /* toolchain discovery is timed from here */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o->m.jobs = ncpu > 0 ? (int)ncpu : 1;
     o->m.table = true;

@@ -12,12 +12,41 @@
 
 #define HOST_BUILD_TIMEOUT_MS (300 * 1000)
 
+/* A host binary is keyed by what it is built from, never by where the
+ * checkout is: a file counts by its base name and its content, so a moved
+ * or copied source tree finds the hosts it built before. */
 static uint64_t hash_file(uint64_t h, const char *path)
 {
     size_t len = 0;
     char *d = read_file(path, &len);
-    h = fnv1a64(h, path, strlen(path) + 1);
+    const char *name = path_basename(path);
+    h = fnv1a64(h, name, strlen(name) + 1);
     if (d) h = fnv1a64(h, d, len);
+    free(d);
+    return h;
+}
+
+/* A C probe may #include "FILE" from its own folder (the ABI probes include
+ * their generated tables); those files are part of what the host is built
+ * from, so they are hashed too, as they nest (a few levels deep). */
+static uint64_t hash_c_source(uint64_t h, const char *path, int depth)
+{
+    h = hash_file(h, path);
+    size_t len = 0;
+    char *d = depth < 4 ? read_file(path, &len) : NULL;
+    char *dir = path_dirname(path);
+    for (char *line = d; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        char name[256];
+        if (sscanf(line, " # include \"%255[^\"]\"", name) == 1 && !strchr(name, '/')) {
+            char *inc = path_join(dir, name);
+            if (file_exists(inc)) h = hash_c_source(h, inc, depth + 1);
+            free(inc);
+        }
+        line = next;
+    }
+    free(dir);
     free(d);
     return h;
 }
@@ -72,22 +101,28 @@ static int run_build(const run_ctx *ctx, const char *const *argv, const char *co
 /* Build under <cache>/hosts/<key>/ with a lock; `build` fills the folder. */
 typedef int (*host_builder)(const run_ctx *, const cell *, const fixture_build *, const char *out, char **why);
 
-struct host_job { const run_ctx *ctx; const cell *x; const fixture_build *fb; host_builder build; char **why; };
+struct host_job { const run_ctx *ctx; const cell *x; const fixture_build *fb; host_builder build; char **why; double ms; };
 
 static int run_host_job(const char *out, void *arg)
 {
     struct host_job *j = arg;
-    return j->build(j->ctx, j->x, j->fb, out, j->why);
+    double t0 = now_ms();
+    int rc = j->build(j->ctx, j->x, j->fb, out, j->why);
+    j->ms = now_ms() - t0;
+    return rc;
 }
 
+/* *built_ms: how long this cell spent compiling its host (0 when cached),
+ * what a run's timing report sums as its host compiles. */
 static char *cached_host(const run_ctx *ctx, const cell *x, const fixture_build *fb, uint64_t key, host_builder build,
-                         char **why, bool *is_harness)
+                         char **why, bool *is_harness, double *built_ms)
 {
     char *dir = xasprintf("%s/hosts/%016llx", ctx->b.cachedir, (unsigned long long)key);
-    struct host_job j = { ctx, x, fb, build, why };
+    struct host_job j = { ctx, x, fb, build, why, 0 };
     int rc;
     char *exe = cache_program(dir, "probe", run_host_job, &j, &rc);
     if (!exe) *is_harness = rc == -2;
+    *built_ms = j.ms;
     free(dir);
     return exe;
 }
@@ -252,7 +287,10 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
             free(py);
             return NULL;
         }
-        const char *argv[] = { ctx->python, "-B", py, fb->artifact, NULL };
+        /* -S: no site module. Probes need only the standard library and
+         * the SDK (on PYTHONPATH), and site's .pth files can import whole
+         * packages (tens of ms per cell, in every one of hundreds). */
+        const char *argv[] = { ctx->python, "-B", "-S", py, fb->artifact, NULL };
         char **v = argv_dup(argv);
         free(py);
         return v;
@@ -268,14 +306,16 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
     uint64_t k = FNV1A64_INIT;
     k = fnv1a64(k, h, strlen(h) + 1);
     k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
-    k = hash_file(k, src);
+    k = go_host ? hash_file(k, src) : hash_c_source(k, src, 0);
     if (!go_host) {
         k = hash_sdk(ctx, k);
         k = fnv1a64(k, host_cc(ctx, x), strlen(host_cc(ctx, x)) + 1);
         for (size_t i = 0; i < x->c->hostflags.n; i++) k = fnv1a64(k, x->c->hostflags.v[i], strlen(x->c->hostflags.v[i]) + 1);
     }
     free(src);
-    char *exe = cached_host(ctx, x, fb, k, go_host ? build_go_host : build_c_host, why, is_harness);
+    double built_ms = 0;
+    char *exe = cached_host(ctx, x, fb, k, go_host ? build_go_host : build_c_host, why, is_harness, &built_ms);
+    if (built_ms > 0) json_object_set_new(ev, "host_build_ms", json_real(built_ms));
     if (!exe) return NULL;
     json_object_set_new(ev, "host_binary", json_string(exe));
     const char *argv[] = { exe, (!strcmp(h, "c-dlopen") || go_host) ? fb->artifact : NULL, NULL };

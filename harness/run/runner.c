@@ -240,6 +240,111 @@ static void cell_done(void *vp, size_t i, int st)
     free(what);
 }
 
+/* ---- the timing report ---- */
+
+/* Where a run's time went: its phases (wall), what its cells cost summed
+ * (their own durations, host compiles among them) and the slowest cells,
+ * so every run names the next thing to make faster. Records kept from an
+ * earlier run (--resume) are not this run's time. */
+typedef struct {
+    double discovery, build, cells, total; /* phases, wall ms */
+    double cell_sum, host_sum;             /* summed over this run's cells, ms */
+    json_t **mine;                         /* this run's records, slowest first */
+    size_t n;
+} run_times;
+
+static double num(json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
+
+static int by_duration_desc(const void *a, const void *b)
+{
+    double x = num(*(json_t *const *)a, "duration_ms"), y = num(*(json_t *const *)b, "duration_ms");
+    return (x < y) - (x > y);
+}
+
+static void timing_collect(run_times *t, json_t *records, json_t *prior_keys)
+{
+    t->mine = xcalloc(json_array_size(records) + 1, sizeof *t->mine);
+    size_t i;
+    json_t *r;
+    json_array_foreach(records, i, r) {
+        char *k = record_cell_key(r);
+        if (!json_object_get(prior_keys, k)) {
+            t->mine[t->n++] = r;
+            t->cell_sum += num(r, "duration_ms");
+            t->host_sum += num(json_object_get(r, "evidence"), "host_build_ms");
+        }
+        free(k);
+    }
+    qsort(t->mine, t->n, sizeof *t->mine, by_duration_desc);
+}
+
+static json_t *timing_json(const run_times *t)
+{
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:I}", "discovery_s", t->discovery / 1000, "build_s", t->build / 1000,
+                     "cells_s", t->cells / 1000, "total_s", t->total / 1000, "cell_sum_s", t->cell_sum / 1000,
+                     "host_compile_s", t->host_sum / 1000, "cells_run", (json_int_t)t->n);
+}
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static void timing_print(const run_times *t, int jobs)
+{
+    gc_warn("time: toolchain discovery %.1f s, fixture builds %.1f s, cells %.1f s (-j %d); total %.1f s", t->discovery / 1000,
+            t->build / 1000, t->cells / 1000, jobs, (t->discovery + t->total) / 1000);
+    gc_warn("time: %zu cell%s took %.1f s summed, host compiles %.1f s of it%s", t->n, t->n == 1 ? "" : "s",
+            t->cell_sum / 1000, t->host_sum / 1000, t->n ? "; the slowest:" : "");
+    for (size_t k = 0; k < t->n && k < 10; k++)
+        fprintf(stderr, "  %7.2f s  %s %s %s %s %s\n", num(t->mine[k], "duration_ms") / 1000, str(t->mine[k], "go"),
+                str(t->mine[k], "goarch"), str(t->mine[k], "buildmode"), str(t->mine[k], "host"), str(t->mine[k], "case"));
+}
+
+/* ---- the schedule ---- */
+
+struct planned { double ms; size_t i; };
+
+static int longest_first(const void *a, const void *b)
+{
+    const struct planned *x = a, *y = b;
+    if (x->ms != y->ms) return x->ms < y->ms ? 1 : -1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Longest cells first, as long as the previous document at the same path
+ * says (cells it lacks keep their matrix order, after the known ones): with
+ * N workers the run then ends when the short cells run out, not with one
+ * long cell started last. Records are written in canonical order whatever
+ * the schedule. */
+static void schedule_longest_first(cell_list *todo, const char *prev)
+{
+    char *err = NULL;
+    json_t *doc = todo->n > 1 && file_exists(prev) ? matrix_load(prev, &err) : NULL;
+    free(err);
+    if (!doc) return;
+    json_t *ms = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(doc, "records"), i, r) {
+        char *k = record_cell_key(r);
+        json_object_set(ms, k, json_object_get(r, "duration_ms"));
+        free(k);
+    }
+    json_decref(doc);
+    struct planned *p = xcalloc(todo->n, sizeof *p);
+    for (i = 0; i < todo->n; i++) {
+        char *k = cell_key(&todo->v[i]);
+        json_t *d = json_object_get(ms, k);
+        p[i] = (struct planned){ json_is_number(d) ? json_number_value(d) : -1, i };
+        free(k);
+    }
+    json_decref(ms);
+    qsort(p, todo->n, sizeof *p, longest_first);
+    cell *v = xcalloc(todo->n, sizeof *v);
+    for (i = 0; i < todo->n; i++) v[i] = todo->v[p[i].i];
+    free(todo->v);
+    todo->v = v;
+    free(p);
+}
+
 /* ---- the journal: what a run owns, resumes and never loses ---- */
 
 /* A journal is kept beside the new one under the first free name of .old,
@@ -315,14 +420,19 @@ typedef struct {
     const cell_list *all;
     const char *jpath;
     double t_build, t_total;
+    run_times *times;
+    json_t *prior_keys; /* cells recorded before this run (--resume) */
 } run_end;
 
 static int write_document(const run_end *e, json_t *records)
 {
     const matrix_opts *o = e->o;
     json_t *tcj = toolchains_json(e->tcs);
-    json_t *extra = json_pack("{s:{s:i, s:f, s:f, s:I}}", "run", "jobs", o->jobs, "build_s", e->t_build / 1000,
-                              "total_s", e->t_total / 1000, "seed", (json_int_t)o->rc.seed);
+    timing_collect(e->times, records, e->prior_keys);
+    json_t *run = timing_json(e->times);
+    json_object_set_new(run, "jobs", json_integer(o->jobs));
+    json_object_set_new(run, "seed", json_integer((json_int_t)o->rc.seed));
+    json_t *extra = json_pack("{s:o}", "run", run);
     if (o->shard_n) json_object_set_new(json_object_get(extra, "run"), "shard", json_pack("[i,i]", o->shard_k, o->shard_n));
     int rc = GC_EXIT_OK;
     if (matrix_write(o->out, tcj, records, extra) < 0) {
@@ -337,9 +447,11 @@ static int write_document(const run_end *e, json_t *records)
         }
         char *counts = status_counts(records);
         size_t bad = count_unexpected(records);
-        if (!o->quiet)
+        if (!o->quiet) {
+            timing_print(e->times, o->jobs);
             gc_warn("%zu records in %s (%s); %.1f s (builds %.1f s)", json_array_size(records), o->out, counts,
                     e->t_total / 1000, e->t_build / 1000);
+        }
         free(counts);
         if (bad) {
             print_unexpected(records);
@@ -479,18 +591,25 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
      * take it stops the run before minutes of builds. */
     if (!o->build_only) journal_begin(o, jpath, prior, dropped, &j);
     double t0 = now_ms();
+    run_times times = { .discovery = o->started_ms > 0 ? t0 - o->started_ms : 0 };
     build_phase bp = { .o = o };
     plan_builds(o, &rp.todo, &bp);
     int rc = run_builds(o, &bp, all.n, rp.todo.n, t0);
     if (rc < 0) {
-        run_end e = { .o = o, .tcs = tcs, .all = &all, .jpath = jpath, .t_build = now_ms() - t0 };
+        run_end e = { .o = o, .tcs = tcs, .all = &all, .jpath = jpath, .t_build = now_ms() - t0, .times = &times,
+                      .prior_keys = have };
+        times.build = e.t_build;
+        schedule_longest_first(&rp.todo, o->out);
         if (!gc_interrupted) pool_run(rp.todo.n, o->jobs, cell_task, cell_done, &rp, &gc_interrupted);
         journal_close(&j);
         e.t_total = now_ms() - t0;
+        times.total = e.t_total;
+        times.cells = e.t_total - e.t_build;
         rc = finish(&e, &rp);
     }
     journal_close(&j);
     release_output();
+    free(times.mine);
     json_decref(prior);
     json_decref(have);
     free(bp.builds);

@@ -17,6 +17,7 @@ typedef struct {
     bool quiet;
     bool table;
     bool build_only;        /* stop after the build phase */
+    double started_ms;      /* now_ms() when the command started; 0: unknown */
     strlist areas, cases, hosts, modes; /* filters; empty = all */
 } matrix_opts;
 

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Moving or copying the checkout must not rebuild anything: fixtures and C
+# hosts are keyed by content, never by the source path. A file a probe
+# #includes from its folder is part of its host's key. The run's timing
+# report names its phases, host compiles and slowest cells.
+set -u
+bin=${GOCOMPAT_BIN:-./gocompat}
+src=${GOCOMPAT_SRCDIR:-.}
+dir=${GOCOMPAT_CHECK_DIR:-check-results}/relocate
+rm -rf "$dir" && mkdir -p "$dir/a" "$dir/b"
+fail() { echo "relocate: $*"; exit 1; }
+for t in a b; do cp -R "$src/cases" "$src/gosrc" "$src/probe" "$dir/$t/" || exit 99; done
+tc=$("$bin" toolchains --json | python3 -c 'import json,sys; print([t["version"] for t in json.load(sys.stdin) if "error" not in t and not t.get("emulator")][-1])') || exit 99
+sel="-t $tc -c abi/add -c abi/shapes-ints-direct --host c-dlopen --host c-linked --no-table --no-expectations"
+"$bin" matrix --srcdir "$dir/a" $sel -q -o "$dir/a.json" || fail "run in the first copy failed"
+# The second copy differs in one file a probe includes (not in the probe itself).
+echo "/* touched $$ $(date +%s%N) */" >> "$dir/b/cases/abi/abi_run.h"
+"$bin" matrix --srcdir "$dir/b" $sel -o "$dir/b.json" 2>"$dir/b.err" || { cat "$dir/b.err"; fail "run in the second copy failed"; }
+grep -q '^gocompat: time: toolchain discovery .* s, fixture builds .* s, cells .* s (-j [0-9]*); total .* s$' "$dir/b.err" ||
+  { cat "$dir/b.err"; fail "no phase times at the end of the run"; }
+[ "$(grep -c '^ *[0-9.]* s  go.* abi/' "$dir/b.err")" -eq 3 ] || { cat "$dir/b.err"; fail "the slowest cells are not listed"; }
+python3 - "$dir/a.json" "$dir/b.json" <<'PY' || exit 1
+import json, sys
+def hosts(path):
+    return {(r["case"], r["host"]): r["evidence"].get("host_binary") for r in json.load(open(path))["records"]}
+a, b = hosts(sys.argv[1]), hosts(sys.argv[2])
+assert len(a) == 3 and all(a.values()), "want 3 cells with a host binary, got %s" % a
+bad = []
+for k in sorted(a):
+    same = a[k] == b[k]
+    if k[0] == "abi/add" and not same:
+        bad.append("%s %s: moved checkout rebuilt its host (%s, then %s)" % (k + (a[k], b[k])))
+    if k[0] != "abi/add" and same:
+        bad.append("%s %s: a changed #include kept the old host %s" % (k + (a[k],)))
+doc = json.load(open(sys.argv[2]))
+for r in doc["records"]:
+    if not r["evidence"].get("build", {}).get("cached"):
+        bad.append("%s %s: the moved checkout rebuilt the fixture" % (r["case"], r["host"]))
+    if ("host_build_ms" in r["evidence"]) != (r["case"] != "abi/add"):
+        bad.append("%s %s: host_build_ms %s" % (r["case"], r["host"], r["evidence"].get("host_build_ms")))
+run = doc.get("run", {})
+compiled = sum(r["evidence"].get("host_build_ms", 0) for r in doc["records"]) / 1e3
+if not (run.get("cells_run") == 3 and abs(run.get("host_compile_s", -1) - compiled) < 1e-6
+        and all(run.get(k, -1) >= 0 for k in ("discovery_s", "build_s", "cells_s", "cell_sum_s"))):
+    bad.append("run timing %s" % run)
+for line in bad:
+    print("relocate: " + line)
+sys.exit(1 if bad else 0)
+PY
+echo "relocate: a moved checkout reuses its hosts; an included file is part of the key"

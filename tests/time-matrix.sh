@@ -1,0 +1,133 @@
+#!/bin/sh
+# `make time`: what the full native matrix costs cold (fresh Go build
+# caches and fixture cache) and warm (the same caches, nothing to rebuild),
+# and the anchor, Go's own `go test -count=1 cmd/cgo/internal/testcshared`
+# for one release, cold and warm, all in the same run on the same machine.
+# Writes a gocompat.timing/1 document (default results/timing.json).
+#
+# Usage: tests/time-matrix.sh [-o FILE] [--warm-only] [--no-anchor] [--anchor-go GO]
+#                             [-- MATRIX-OPTION...]
+# --warm-only times one warm run over the usual cache (no cold run);
+# MATRIX-OPTIONs narrow the matrix (e.g. -- -t 1.27) for a quick look.
+set -u
+bin=${GOCOMPAT_BIN:-./gocompat}
+out=results/timing.json
+cold=1 anchor=1 anchor_go=
+while [ $# -gt 0 ]; do
+  case $1 in
+    -o) [ $# -ge 2 ] || { echo "time-matrix: -o needs a file" >&2; exit 2; }; out=$2; shift ;;
+    --warm-only) cold=0 ;;
+    --no-anchor) anchor=0 ;;
+    --anchor-go) [ $# -ge 2 ] || { echo "time-matrix: --anchor-go needs a go binary" >&2; exit 2; }; anchor_go=$2; shift ;;
+    --) shift; break ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "time-matrix: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -x /usr/bin/time ] || { echo "time-matrix: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+outdir=$(dirname "$out")
+mkdir -p "$outdir" && [ -w "$outdir" ] || { echo "time-matrix: cannot write $out" >&2; exit 2; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gocompat-time.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+if [ -z "$anchor_go" ]; then
+  anchor_go=$("$bin" toolchains --json | python3 -c 'import json,sys; v=[t for t in json.load(sys.stdin) if "error" not in t and not t.get("emulator")]; print(v[-1]["path"] if v else "")') || exit 2
+fi
+
+# timed NAME CMD...: runs CMD, keeps its exit status and wall/user/system
+# seconds in $tmp/NAME.time.
+timed() {
+  name=$1; shift
+  echo "time-matrix: $name: $*" >&2
+  /usr/bin/time -f '%e %U %S' -o "$tmp/$name.time" "$@"
+  echo $? >"$tmp/$name.rc"
+}
+
+if [ $anchor = 1 ]; then
+  [ -x "$anchor_go" ] || { echo "time-matrix: no go toolchain for the anchor" >&2; exit 2; }
+  goroot=$("$anchor_go" env GOROOT)
+  # Offline and with a build cache of its own: the first run is cold.
+  for run in anchor-cold anchor-warm; do
+    ( cd "$goroot/src" && timed $run env GOTOOLCHAIN=local GOPROXY=off GOFLAGS= GOCACHE="$tmp/anchor-gocache" \
+        "$anchor_go" test -count=1 cmd/cgo/internal/testcshared >"$tmp/$run.log" 2>&1 )
+  done
+fi
+if [ $cold = 1 ]; then
+  timed matrix-cold env GOCOMPAT_CACHE="$tmp/cache" "$bin" matrix -o "$tmp/cold.json" --no-table -q "$@"
+  warm_cache="$tmp/cache"
+else
+  warm_cache=${GOCOMPAT_CACHE:-$HOME/.cache/gocompat}
+fi
+timed matrix-warm env GOCOMPAT_CACHE="$warm_cache" "$bin" matrix -o "$tmp/warm.json" --no-table "$@"
+
+python3 - "$tmp" "$out" "$anchor_go" "$*" <<'PY'
+import json, os, sys, time
+tmp, out, anchor_go, args = sys.argv[1:5]
+
+def timing(name):
+    p = os.path.join(tmp, name + ".time")
+    if not os.path.exists(p):
+        return None
+    lines = open(p).read().split("\n")
+    wall, user, sys_ = (float(x) for x in [l for l in lines if l.strip()][-1].split())
+    rc = int(open(os.path.join(tmp, name + ".rc")).read())
+    return {"wall_s": wall, "user_s": user, "sys_s": sys_, "exit": rc}
+
+def matrix(name, doc):
+    t = timing(name)
+    p = os.path.join(tmp, doc)
+    if t is None or not os.path.exists(p):
+        return t
+    d = json.load(open(p))
+    t["run"] = d.get("run", {})
+    t["cells"] = len(d["records"])
+    t["statuses"] = {}
+    for r in d["records"]:
+        t["statuses"][r["status"]] = t["statuses"].get(r["status"], 0) + 1
+    # The floor under a cold run: the go build calls alone, summed (each
+    # distinct fixture build once), against the build phase's wall time.
+    builds = {}
+    for r in d["records"]:
+        b = r["evidence"].get("build", {})
+        if b.get("key") and not b.get("cached") and "duration_ms" in b:
+            builds[b["key"]] = b["duration_ms"]
+    t["fixture_builds"] = {"count": len(builds), "go_build_sum_s": round(sum(builds.values()) / 1e3, 2)}
+    return t
+
+doc = {"schema": "gocompat.timing/1", "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+       "machine": {"cpus": os.cpu_count(), "loadavg_at_end": list(os.getloadavg())},
+       "matrix_args": args, "anchor": None, "cold": matrix("matrix-cold", "cold.json"),
+       "warm": matrix("matrix-warm", "warm.json")}
+a_cold, a_warm = timing("anchor-cold"), timing("anchor-warm")
+if a_warm:
+    doc["anchor"] = {"command": "go test -count=1 cmd/cgo/internal/testcshared", "go": anchor_go,
+                     "cold": a_cold, "warm": a_warm}
+    if doc["warm"]:
+        doc["ratio_warm_matrix_to_warm_anchor"] = round(doc["warm"]["wall_s"] / a_warm["wall_s"], 2)
+    if doc["cold"] and a_cold:
+        doc["ratio_cold_matrix_to_cold_anchor"] = round(doc["cold"]["wall_s"] / a_cold["wall_s"], 2)
+with open(out + ".tmp", "w") as f:
+    json.dump(doc, f, indent=1)
+    f.write("\n")
+os.replace(out + ".tmp", out)
+
+def line(label, t):
+    if t:
+        print("time-matrix: %-12s %7.1f s wall, %7.1f s user, %7.1f s system%s" % (
+            label, t["wall_s"], t["user_s"], t["sys_s"], "" if t["exit"] == 0 else " (exit %d)" % t["exit"]))
+line("anchor cold", a_cold)
+line("anchor warm", a_warm)
+line("matrix cold", doc["cold"])
+line("matrix warm", doc["warm"])
+for k in ("ratio_warm_matrix_to_warm_anchor", "ratio_cold_matrix_to_cold_anchor"):
+    if k in doc:
+        print("time-matrix: %s %.2f" % (k, doc[k]))
+if doc["cold"]:
+    fb = doc["cold"]["fixture_builds"]
+    print("time-matrix: cold: %d fixture builds, go build alone %.1f s summed; build phase %.1f s wall" % (
+        fb["count"], fb["go_build_sum_s"], doc["cold"]["run"].get("build_s", 0)))
+print("time-matrix: wrote " + out)
+bad = [n for n in ("anchor-cold", "anchor-warm", "matrix-cold", "matrix-warm") if timing(n) and timing(n)["exit"] not in (0, 1)]
+sys.exit(2 if bad else 0)
+PY
