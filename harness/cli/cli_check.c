@@ -1,0 +1,241 @@
+/* `gocompat check DIR`: the matrix of the user's own library, with no file
+ * written by the user; with --from/--to, the upgrade report between two
+ * releases (regressions, the whole header diff, export signatures). */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "cli_common.h"
+#include "diff.h"
+#include "library.h"
+#include "library_diff.h"
+#include "proc.h"
+#include "record.h"
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char CHECK_HELP[] =
+    "Usage: gocompat check [OPTION]... DIR\n"
+    "Check a Go package built as a C library with every selected Go release:\n"
+    "DIR is the package folder (with or without go.mod), or a module root with\n"
+    "--pkg PATH. Nothing needs to be written: the generic cells are\n"
+    "  lib/build    the build per release and mode (compiler errors as evidence)\n"
+    "  lib/header   the header declares every //export and compiles as C11 and\n"
+    "               C++17 with -Wall -Wextra -Werror; the whole header is evidence\n"
+    "  lib/symbols  every //export is a defined (dynamic) function symbol\n"
+    "  lib/elf      RELRO, BIND_NOW, stack, TEXTREL, TLS, NEEDED, GLIBC needs,\n"
+    "               runtime symbols; judged by --fail-if\n"
+    "  lib/load     C hosts load it (dlopen, linked, static archive, a pthread),\n"
+    "               resolve every //export, and the Go runtime starts\n"
+    "  lib/ctypes   Python ctypes loads it and finds every //export\n"
+    "  lib/calls    the --call calls, from the main thread and a new thread\n"
+    "Builds run offline (GOPROXY=off) with the GOFLAGS and module cache of the\n"
+    "environment (GOMODCACHE, else $GOPATH/pkg/mod, else ~/go/pkg/mod) and a\n"
+    "vendor/ folder as go uses it.\n\n"
+    "Options:\n"
+    "      --pkg=PATH        the package folder under the module root DIR\n"
+    "      --call=SPEC       call an export: NAME(ARGS) or NAME(ARGS)=RESULT, e.g.\n"
+    "                        'Add(2,3)=5', 'Greet(\"go\")=9', 'Divmod(7,2)=(3,1)';\n"
+    "                        numbers and strings (GoString) only (repeatable)\n"
+    "      --calls=FILE      one SPEC per line (# comments)\n"
+    "      --fail-if=COND[,COND...]  ELF policy for lib/elf: the conditions of\n"
+    "                        `gocompat elf --fail-if` (no-bind-now, textrel, ...)\n"
+    "      --from=GO, --to=GO  run two releases and print the upgrade report\n"
+    "  -f, --format=FMT      upgrade report: md (default), json or junit\n"
+    "      --diff-out=FILE   write the upgrade report there instead of stdout\n"
+    "  -o, --out=FILE        matrix document (default gocompat-check/matrix.json)\n"
+    "  -j, --jobs=N          run N builds or probes at once (default: CPUs)\n"
+    "      --resume          keep the records of an interrupted run, run the rest\n"
+    "  -m, --buildmode=MODE  c-shared or c-archive (default both)\n"
+    "  -c, --case=GLOB       only these cells (lib/header, lib/*, ...)\n"
+    "      --no-table        do not print the terminal table\n"
+    "  -q, --quiet           no progress\n"
+    COMMON_OPTION_TEXT "\n"
+    "Exit status: 0 all passed, 1 a cell failed or (with --from/--to) a\n"
+    "regression, 2 not a usable package, a dependency missing offline, or a\n"
+    "usage error, 130 interrupted (records kept; rerun with --resume).\n";
+
+typedef struct {
+    const char *pkg, *fail_if, *from, *to, *format, *diff_out;
+    library_opts lo;
+} check_opts;
+
+static void read_calls_file(const char *path, strlist *calls)
+{
+    char *text = read_file(path, NULL);
+    if (!text) gc_die(GC_EXIT_USAGE, "--calls %s: %s", path, strerror(errno));
+    char *save = NULL;
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        char *t = trim(l);
+        if (*t && *t != '#') sl_add(calls, t);
+    }
+    free(text);
+}
+
+/* Takes this command's own options out of argv; the rest are the matrix's. */
+static int own_options(int argc, char **argv, check_opts *o, char **rest)
+{
+    static const struct { const char *name; char code; } own[] = {
+        { "--pkg", 'P' }, { "--call", 'C' }, { "--calls", 'L' }, { "--fail-if", 'X' }, { "--from", 'F' },
+        { "--to", 'U' }, { "--format", 'f' }, { "-f", 'f' }, { "--diff-out", 'O' },
+    };
+    int nrest = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *val = NULL;
+        char code = 0;
+        for (size_t k = 0; i > 0 && k < GC_ARRAY_LEN(own) && !val; k++) {
+            size_t n = strlen(own[k].name);
+            if (!strcmp(argv[i], own[k].name)) {
+                if (i + 1 >= argc) gc_die(GC_EXIT_USAGE, "%s wants a value; see --help", own[k].name);
+                val = argv[++i];
+            } else if (!strncmp(argv[i], own[k].name, n) && argv[i][n] == '=' && n > 2)
+                val = argv[i] + n + 1;
+            if (val) code = own[k].code;
+        }
+        switch (code) {
+        case 'P': o->pkg = val; break;
+        case 'C': sl_add(&o->lo.calls, val); break;
+        case 'L': read_calls_file(val, &o->lo.calls); break;
+        case 'X': o->lo.fail_if = val; break;
+        case 'F': o->from = val; break;
+        case 'U': o->to = val; break;
+        case 'f':
+            if (strcmp(val, "md") && strcmp(val, "json") && strcmp(val, "junit"))
+                gc_die(GC_EXIT_USAGE, "--format wants md, json or junit, not '%s'", val);
+            o->format = val;
+            break;
+        case 'O': o->diff_out = val; break;
+        default: rest[nrest++] = argv[i];
+        }
+    }
+    return nrest;
+}
+
+/* The selected toolchain that matches a release the user named. */
+static const toolchain *release_of(const toolchain_set *tcs, const char *want)
+{
+    for (size_t k = 0; k < tcs->n; k++)
+        if (!tcs->v[k].error && release_matches(tcs->v[k].version, want)) return &tcs->v[k];
+    gc_die(GC_EXIT_USAGE, "no installed Go toolchain is release %s (see `gocompat toolchains`)", want);
+}
+
+static void check_modes(common_opts *co)
+{
+    for (size_t i = 0; i < co->m.modes.n; i++)
+        if (strcmp(co->m.modes.v[i], "c-shared") && strcmp(co->m.modes.v[i], "c-archive"))
+            gc_die(GC_EXIT_USAGE, "check builds c-shared and c-archive libraries, not %s", co->m.modes.v[i]);
+    if (!co->m.modes.n) {
+        sl_add(&co->m.modes, "c-shared");
+        sl_add(&co->m.modes, "c-archive");
+    }
+}
+
+/* The upgrade report: the matrix diff across the two releases, with the
+ * library's header diff and signature changes added. */
+static int upgrade_report(const char *matrix, const char *from, const char *to, const char *format, const char *out)
+{
+    rmodel m;
+    char *err = NULL;
+    json_error_t jerr;
+    json_t *doc = json_load_file(matrix, 0, &jerr);
+    if (!doc || rmodel_load(matrix, &m, &err) < 0) {
+        gc_warn("%s", err ? err : jerr.text);
+        free(err);
+        json_decref(doc);
+        return GC_EXIT_USAGE;
+    }
+    diff_opts dopt = { .from = from, .to = to, .ttd_abs_ms = 250, .ttd_rel = 1.0 };
+    json_t *d = matrix_diff(&m, &m, &dopt, &err);
+    json_t *ld = d ? library_diff(json_object_get(doc, "records"), from, to, &err) : NULL;
+    rmodel_free(&m);
+    json_decref(doc);
+    if (!ld) {
+        gc_warn("%s", err);
+        free(err);
+        json_decref(d);
+        return GC_EXIT_USAGE;
+    }
+    json_object_set_new(d, "library", ld);
+    afile af = { 0 };
+    FILE *f = stdout;
+    if (out) {
+        if (afile_open(&af, out) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", out, strerror(errno));
+        f = af.f;
+    }
+    if (!strcmp(format, "json")) {
+        json_dumpf(d, f, JSON_INDENT(1));
+        fputc('\n', f);
+    } else if (!strcmp(format, "junit"))
+        diff_render_junit(d, f);
+    else {
+        diff_render_md(d, f);
+        library_diff_render_md(ld, f);
+    }
+    if (out && afile_commit(&af) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", out, strerror(errno));
+    json_int_t reg = json_integer_value(json_object_get(json_object_get(d, "counts"), "regressions"));
+    json_decref(d);
+    return reg ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    check_opts o = { .format = "md" };
+    char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+    int nrest = own_options(argc, argv, &o, rest);
+    common_opts co;
+    int i = common_parse(nrest, rest, &co, CHECK_HELP);
+    if (i >= nrest) gc_die(GC_EXIT_USAGE, "check wants the package folder: gocompat check DIR (see --help)");
+    if (i + 1 < nrest) gc_die(GC_EXIT_USAGE, "check takes one folder, not also '%s'", rest[i + 1]);
+    if (!o.from != !o.to) gc_die(GC_EXIT_USAGE, "an upgrade report needs both --from and --to");
+    if (o.from && co.toolchains.n) gc_die(GC_EXIT_USAGE, "with --from and --to, check picks its two toolchains itself, not -t");
+    const char *cgo = getenv("CGO_ENABLED");
+    if (cgo && !strcmp(cgo, "0"))
+        gc_die(GC_EXIT_USAGE, "CGO_ENABLED=0 in the environment: a C library needs cgo; unset it to check");
+    check_modes(&co);
+    library lib;
+    char *err = NULL;
+    if (library_open(rest[i], o.pkg, &lib, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
+    if (o.from) {
+        sl_add(&co.toolchains, o.from);
+        sl_add(&co.toolchains, o.to);
+    }
+    install_interrupt_handlers();
+    toolchain_set tcs;
+    common_toolchains(&co, &tcs, true);
+    if (o.from && release_of(&tcs, o.from) == release_of(&tcs, o.to))
+        gc_die(GC_EXIT_USAGE, "--from and --to name the same toolchain");
+    const toolchain *newest = NULL;
+    for (size_t k = 0; k < tcs.n; k++)
+        if (!tcs.v[k].error && !tcs.v[k].foreign) newest = &tcs.v[k];
+    if (newest && library_preflight(&co.m.rc.b, newest, &lib, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
+    case_set cases;
+    if (library_cases(&co.m.rc.b, &lib, &o.lo, &cases, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
+    char *defout = NULL;
+    if (!strcmp(co.m.out, "results/matrix.json")) {
+        if (o.from) {
+            char *ma = go_version_minor(release_of(&tcs, o.from)->version), *mb = go_version_minor(release_of(&tcs, o.to)->version);
+            defout = xasprintf("gocompat-check/upgrade-%s-%s.json", ma, mb);
+            free(ma);
+            free(mb);
+        } else defout = xstrdup("gocompat-check/matrix.json");
+        co.m.out = defout;
+    }
+    if (!co.m.quiet) gc_warn("checking %s: %zu export%s", lib.pkgdir, lib.exports.n, lib.exports.n == 1 ? "" : "s");
+    int rc = matrix_run(&co.m, &tcs, &cases);
+    if (o.from && (rc == GC_EXIT_OK || rc == GC_EXIT_UNEXPECTED)) {
+        /* As for `upgrade`: across releases only a regression is unexpected. */
+        rc = upgrade_report(co.m.out, release_of(&tcs, o.from)->version, release_of(&tcs, o.to)->version, o.format,
+                            o.diff_out);
+    }
+    case_set_free(&cases);
+    toolchain_set_free(&tcs);
+    library_free(&lib);
+    sl_free(&o.lo.calls);
+    free(defout);
+    free(rest);
+    common_free(&co);
+    return rc;
+}
