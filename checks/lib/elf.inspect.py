@@ -15,7 +15,8 @@ for k in ("type", "relro", "bind_now", "exec_stack", "gnu_stack", "textrel", "tl
           "fortify", "has_symtab"):
     if k in f:
         p.fact(k, f[k])
-p.fact("version_needs", f["version_needs"])
+# Sorted: the order of the version list is the linker's, not a change.
+p.fact("version_needs", [dict(v, versions=sorted(v["versions"])) for v in f["version_needs"]])
 p.fact("runtime_symbol_count", len(f["symbols"]["runtime"]))
 policy = os.environ.get("GOCOMPAT_FAIL_IF", "")
 p.fact("policy", policy)

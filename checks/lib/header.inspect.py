@@ -2,6 +2,7 @@
 # and as C++17 with -Wall -Wextra -Werror, and is recorded whole (package
 # line and checkout folder normalised) so that any change between two
 # releases shows in an upgrade report.
+import json
 import os
 
 import gocompat_elf as ge
@@ -11,8 +12,9 @@ import gocompat_probe as p
 exports = [e for e in os.environ.get("GOCOMPAT_EXPORTS", "").split(",") if e]
 with open(os.environ["GOCOMPAT_HEADER"], encoding="utf-8", errors="replace") as f:
     text = gh.normalise(f.read(), os.environ.get("GOCOMPAT_FIXTURE_SRC"))
-p.fact("header", text)
-decls = gh.declarations(text)
+p.fact("header", json.dumps(text))  # a JSON string: its lines survive the one-line report
+# cgo's own helpers (_GoStringLen …) are declared too; only //export names count.
+decls = {n: d for n, d in gh.declarations(text).items() if n in exports}
 structs = gh.result_structs(text)
 p.fact("declarations", {n: d["decl"] for n, d in decls.items()})
 reasons = {n: gh.callable_reason(d, structs) for n, d in decls.items()}

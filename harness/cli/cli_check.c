@@ -133,6 +133,20 @@ static void check_modes(common_opts *co)
     }
 }
 
+/* The header's text is shown once, as a unified diff in the library
+ * section, not as an old/new pair of whole files in the evidence table. */
+static void drop_header_evidence(json_t *d)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(d, "changes"), i, c) {
+        json_t *ev = json_object_get(c, "evidence");
+        for (size_t k = json_array_size(ev); k-- > 0;)
+            if (!strcmp(json_string_value(json_object_get(json_array_get(ev, k), "key")) ?: "", "header"))
+                json_array_remove(ev, k);
+    }
+}
+
 /* The upgrade report: the matrix diff across the two releases, with the
  * library's header diff and signature changes added. */
 static int upgrade_report(const char *matrix, const char *from, const char *to, const char *format, const char *out)
@@ -158,6 +172,7 @@ static int upgrade_report(const char *matrix, const char *from, const char *to, 
         json_decref(d);
         return GC_EXIT_USAGE;
     }
+    drop_header_evidence(d);
     json_object_set_new(d, "library", ld);
     afile af = { 0 };
     FILE *f = stdout;
