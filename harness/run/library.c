@@ -182,7 +182,10 @@ static char *load_probe_source(const library *lib)
                "static const char *const names[] = {");
     for (size_t i = 0; i < lib->exports.n; i++) sb_addf(&b, " \"%s\",", lib->exports.v[i]);
     sb_add(&b, " NULL };\n\nvoid probe_main(int argc, char **argv)\n{\n    (void)argc;\n    (void)argv;\n"
-               "#ifndef GC_HOST_DLOPEN\n    void *linked[] = {");
+               "#ifndef GC_HOST_DLOPEN\n"
+               "    /* volatile: the addresses must reach the program, so the linker keeps the\n"
+               "     * library (or pulls the archive's object) and its runtime starts. */\n"
+               "    void *volatile linked[] = {");
     for (size_t i = 0; i < lib->exports.n; i++) sb_addf(&b, " (void *)&%s,", lib->exports.v[i]);
     sb_add(&b, " NULL };\n#endif\n"
                "    int resolved = 0;\n"
