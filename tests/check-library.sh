@@ -1,0 +1,103 @@
+#!/bin/sh
+# `gocompat check DIR` end to end: the example library over every installed
+# release with calls; a second layout (module root + --pkg, a symlinked .go
+# file, vendor/); a constant changed in a subpackage reaches the cell (the
+# fixture cache key covers the module); the upgrade report's header diff;
+# and bad input: one line and exit 2, nothing run.
+set -u
+bin=${GOCOMPAT_BIN:-./gocompat}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+dir=${GOCOMPAT_CHECK_DIR:-check-results}/check-library
+rm -rf "$dir" && mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+problems=0
+fail() { echo "FAIL: $*"; problems=$((problems + 1)); }
+
+# expect RC PATTERN CMD...: run CMD, want exit RC and stderr matching PATTERN
+expect() {
+  want=$1 pat=$2; shift 2
+  "$@" >"$dir/out" 2>"$dir/err"; rc=$?
+  [ "$rc" -eq "$want" ] || fail "$*: exit $rc, want $want ($(tail -c 600 "$dir/err"))"
+  grep -Eq -- "$pat" "$dir/err" || fail "$*: stderr lacks /$pat/: $(tail -c 300 "$dir/err")"
+}
+releases=$("$bin" toolchains --json | python3 -c 'import json,sys; print(" ".join(t["version"] for t in json.load(sys.stdin) if "error" not in t))')
+first=${releases%% *} last=${releases##* }
+[ -n "$first" ] || { echo "SKIP: no Go toolchain"; exit 77; }
+calls="--call Add(2,3)=5 --call Divmod(7,2)=(3,1) --call Greet(\"go\")=9 --call Scale(2.5)=7.5 --call IsEven(4)=1"
+
+# The example over every installed release: every cell passes.
+# shellcheck disable=SC2086
+expect 0 'records in .*fail 0, xfail 0, xpass 0, skip 0, error 0' "$bin" check "$top/examples/libdemo" -j 2 --no-table \
+  -o "$dir/demo.json" $calls
+n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["records"]))' "$dir/demo.json")
+want=$((13 * $(echo "$releases" | wc -w)))
+[ "$n" -eq "$want" ] || fail "example: $n records, want $want"
+
+# The upgrade report between the oldest and newest release.
+if [ "$first" != "$last" ]; then
+  "$bin" check "$top/examples/libdemo" --from "$first" --to "$last" -q --no-table -o "$dir/up.json" \
+    --format json >"$dir/up.out" 2>"$dir/up.err" || fail "upgrade report: exit $? ($(tail -c 300 "$dir/up.err"))"
+  python3 - "$dir/up.out" <<'PY' || fail "upgrade report lacks the library section"
+import json, sys
+d = json.load(open(sys.argv[1]))
+lib = d["library"]
+assert "header_changed" in lib and isinstance(lib["header_diff"], str), lib.keys()
+assert set(lib["signatures"]) == {"added", "removed", "changed"}
+if lib["header_changed"]:
+    assert lib["header_diff"].startswith("--- "), lib["header_diff"][:80]
+PY
+fi
+
+# A subpackage's constant changed: the cell sees the new value (the fixture
+# cache key once hashed only the package folder's own files).
+cp -R "$top/examples/libdemo" "$dir/demo-copy"
+expect 0 'pass 1,' "$bin" check "$dir/demo-copy" -t "$last" -m c-shared -c lib/calls --no-table -o "$dir/k1.json" \
+  --call 'Scale(1)=3'
+sed -i 's/^const Factor = 3$/const Factor = 5/' "$dir/demo-copy/internal/scale/scale.go"
+expect 0 'pass 1,' "$bin" check "$dir/demo-copy" -t "$last" -m c-shared -c lib/calls --no-table -o "$dir/k2.json" \
+  --call 'Scale(1)=5'
+
+# A module root with the package in a subfolder, a symlinked .go file and a
+# vendored dependency, offline.
+m="$dir/lib2"
+mkdir -p "$m/cmd/capi" "$m/shared" "$m/vendor/example.com/dep"
+printf 'module example.org/lib2\n\ngo 1.19\n\nrequire example.com/dep v1.0.0\n' >"$m/go.mod"
+printf '# example.com/dep v1.0.0\n## explicit\nexample.com/dep\n' >"$m/vendor/modules.txt"
+printf 'package dep\n\nfunc Twice(n int) int { return 2 * n }\n' >"$m/vendor/example.com/dep/dep.go"
+printf 'package main\n\nimport "C"\n\nimport "example.com/dep"\n\n//export Double\nfunc Double(n int) int { return dep.Twice(n) }\n\nfunc main() {}\n' >"$m/shared/double.go"
+ln -s ../../shared/double.go "$m/cmd/capi/double.go"
+printf 'package main\n\nimport "C"\n\n//export Hello\nfunc Hello() int32 { return 42 }\n' >"$m/cmd/capi/hello.go"
+expect 0 'fail 0, xfail 0, xpass 0, skip 0, error 0' "$bin" check "$m" --pkg cmd/capi -t "$last" -j 2 --no-table \
+  -o "$dir/lib2.json" --call 'Double(21)=42' --call 'Hello()=42'
+
+# Bad input: one line, exit 2, no results written.
+expect 2 'not a Go package .*--pkg' "$bin" check "$m" -t "$last" -o "$dir/never.json"
+expect 2 'No such file' "$bin" check "$dir/absent" -o "$dir/never.json"
+mkdir -p "$dir/notmain" "$dir/noexport" "$dir/nocgo"
+printf 'package lib\n\nimport "C"\n\n//export F\nfunc F() {}\n' >"$dir/notmain/lib.go"
+expect 2 'package lib is not main' "$bin" check "$dir/notmain" -o "$dir/never.json"
+printf 'package main\n\nimport "C"\n\nfunc F() {}\n\nfunc main() {}\n' >"$dir/noexport/m.go"
+expect 2 'no //export' "$bin" check "$dir/noexport" -o "$dir/never.json"
+printf 'package main\n\n//export F\nfunc F() {}\n\nfunc main() {}\n' >"$dir/nocgo/m.go"
+expect 2 'no file imports "C"' "$bin" check "$dir/nocgo" -o "$dir/never.json"
+expect 2 'CGO_ENABLED=0' env CGO_ENABLED=0 "$bin" check "$m" --pkg cmd/capi -o "$dir/never.json"
+rm -rf "$m/vendor"
+expect 2 'dependency does not resolve offline.*example.com/dep' "$bin" check "$m" --pkg cmd/capi -t "$last" -o "$dir/never.json"
+expect 2 'not c-shared|c-shared and c-archive' "$bin" check "$top/examples/libdemo" -m plugin -o "$dir/never.json"
+expect 2 'needs both --from and --to' "$bin" check "$top/examples/libdemo" --from "$first" -o "$dir/never.json"
+expect 2 'one folder' "$bin" check "$top/examples/libdemo" "$m" -o "$dir/never.json"
+[ ! -e "$dir/never.json" ] && [ ! -e "$dir/never.json.journal" ] || fail "bad input wrote results"
+# A call that cannot be made is a failed cell that says why, never a guess.
+"$bin" check "$top/examples/libdemo" -t "$last" -m c-shared -c lib/calls --no-table -o "$dir/bad-call.json" \
+  --call 'Sum(1)' --call 'Fill(0,1)' >/dev/null 2>&1 && fail "uncallable exports: exit 0"
+python3 - "$dir/bad-call.json" <<'PY' || fail "uncallable exports not explained"
+import json, sys
+r = json.load(open(sys.argv[1]))["records"][0]
+assert r["status"] == "fail", r["status"]
+assert "GoSlice: the header does not say the element type" in r["detail"], r["detail"]
+assert "pointer" in r["evidence"]["not_callable"]["Fill"], r["evidence"]["not_callable"]
+PY
+
+[ "$problems" -eq 0 ] || { echo "$problems problem(s)"; exit 1; }
+echo "check-library: ok"
