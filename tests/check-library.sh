@@ -24,14 +24,13 @@ expect() {
 releases=$("$bin" toolchains --json | python3 -c 'import json,sys; print(" ".join(t["version"] for t in json.load(sys.stdin) if "error" not in t))')
 first=${releases%% *} last=${releases##* }
 [ -n "$first" ] || { echo "SKIP: no Go toolchain"; exit 77; }
-calls="--call Add(2,3)=5 --call Divmod(7,2)=(3,1) --call Greet(\"go\")=9 --call Scale(2.5)=7.5 --call IsEven(4)=1"
 
-# The example over every installed release: every cell passes.
-# shellcheck disable=SC2086
+# The example over every installed release: every cell passes, its calls
+# and its own C and Python tests (user/api) from its gocompat-check.conf.
 expect 0 'records in .*fail 0, xfail 0, xpass 0, skip 0, error 0' "$bin" check "$top/examples/libdemo" -j 2 --no-table \
-  -o "$dir/demo.json" $calls
+  -o "$dir/demo.json"
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["records"]))' "$dir/demo.json")
-want=$((13 * $(echo "$releases" | wc -w)))
+want=$(((13 + 5) * $(echo "$releases" | wc -w)))
 [ "$n" -eq "$want" ] || fail "example: $n records, want $want"
 
 # The upgrade report between the oldest and newest release.
@@ -52,11 +51,12 @@ fi
 # A subpackage's constant changed: the cell sees the new value (the fixture
 # cache key once hashed only the package folder's own files).
 cp -R "$top/examples/libdemo" "$dir/demo-copy"
-expect 0 'pass 1,' "$bin" check "$dir/demo-copy" -t "$last" -m c-shared -c lib/calls --no-table -o "$dir/k1.json" \
-  --call 'Scale(1)=3'
+: >"$dir/empty.conf"
+expect 0 'pass 1,' "$bin" check "$dir/demo-copy" --config "$dir/empty.conf" -t "$last" -m c-shared -c lib/calls \
+  --no-table -o "$dir/k1.json" --call 'Scale(1)=3'
 sed -i 's/^const Factor = 3$/const Factor = 5/' "$dir/demo-copy/internal/scale/scale.go"
-expect 0 'pass 1,' "$bin" check "$dir/demo-copy" -t "$last" -m c-shared -c lib/calls --no-table -o "$dir/k2.json" \
-  --call 'Scale(1)=5'
+expect 0 'pass 1,' "$bin" check "$dir/demo-copy" --config "$dir/empty.conf" -t "$last" -m c-shared -c lib/calls \
+  --no-table -o "$dir/k2.json" --call 'Scale(1)=5'
 
 # A module root with the package in a subfolder, a symlinked .go file and a
 # vendored dependency, offline.
@@ -70,6 +70,26 @@ ln -s ../../shared/double.go "$m/cmd/capi/double.go"
 printf 'package main\n\nimport "C"\n\n//export Hello\nfunc Hello() int32 { return 42 }\n' >"$m/cmd/capi/hello.go"
 expect 0 'fail 0, xfail 0, xpass 0, skip 0, error 0' "$bin" check "$m" --pkg cmd/capi -t "$last" -j 2 --no-table \
   -o "$dir/lib2.json" --call 'Double(21)=42' --call 'Hello()=42'
+
+# The user's own tests that hang, crash or flood their output: each is a
+# failed cell with its evidence, and every other record is kept.
+mkdir -p "$m/t"
+printf 'import time\nimport gocompat_probe as p\np.load()\ntime.sleep(600)\n' >"$m/t/hang.py"
+printf '#include <stdlib.h>\n#include "probe.h"\nvoid probe_main(int c, char **v) { (void)c; (void)v; abort(); }\n' >"$m/t/crash.c"
+printf 'import sys\nimport gocompat_probe as p\np.load()\nfor _ in range(200000): sys.stdout.write("x" * 99 + "\\n")\np.passed()\np.finish()\n' >"$m/t/flood.py"
+printf 'tests: t\ntimeout: 3\nxfail: * * * user/crash https://example.org/known-crash\n' >"$m/gocompat-check.conf"
+"$bin" check "$m" --pkg cmd/capi -t "$last" -m c-shared -c 'user/*' -j 2 --no-table -o "$dir/hostile.json" \
+  >"$dir/out" 2>"$dir/err" && fail "hanging user test: exit 0"
+python3 - "$dir/hostile.json" <<'PY' || fail "user tests: $(tail -c 400 "$dir/err")"
+import json, sys
+recs = {(r["case"], r["host"]): r for r in json.load(open(sys.argv[1]))["records"]}
+assert len(recs) == 6, sorted(recs)
+assert recs[("user/hang", "python-ctypes")]["outcome"]["kind"] == "timeout", recs[("user/hang", "python-ctypes")]
+assert all(recs[("user/crash", h)]["status"] == "xfail" for h in ("c-dlopen", "c-linked", "c-threads")), recs
+flood = recs[("user/flood", "python-ctypes")]
+assert flood["status"] == "pass" and flood["evidence"]["stdout_bytes"] == 20000000, flood["evidence"]
+PY
+rm "$m/gocompat-check.conf"
 
 # Bad input: one line, exit 2, no results written.
 expect 2 'not a Go package .*--pkg' "$bin" check "$m" -t "$last" -o "$dir/never.json"
@@ -87,6 +107,8 @@ expect 2 'dependency does not resolve offline.*example.com/dep' "$bin" check "$m
 expect 2 'not c-shared|c-shared and c-archive' "$bin" check "$top/examples/libdemo" -m plugin -o "$dir/never.json"
 expect 2 'needs both --from and --to' "$bin" check "$top/examples/libdemo" --from "$first" -o "$dir/never.json"
 expect 2 'one folder' "$bin" check "$top/examples/libdemo" "$m" -o "$dir/never.json"
+printf 'tests: t\nreleses: 1.22\n' >"$dir/typo.conf"
+expect 2 'typo.conf:2: unknown key `releses`' "$bin" check "$top/examples/libdemo" --config "$dir/typo.conf" -o "$dir/never.json"
 [ ! -e "$dir/never.json" ] && [ ! -e "$dir/never.json.journal" ] || fail "bad input wrote results"
 # A call that cannot be made is a failed cell that says why, never a guess.
 "$bin" check "$top/examples/libdemo" -t "$last" -m c-shared -c lib/calls --no-table -o "$dir/bad-call.json" \

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "diff.h"
+#include "expectations.h"
 #include "library.h"
 #include "library_diff.h"
 #include "proc.h"
@@ -41,12 +42,21 @@ static const char CHECK_HELP[] =
     "                        'Add(2,3)=5', 'Greet(\"go\")=9', 'Divmod(7,2)=(3,1)';\n"
     "                        numbers and strings (GoString) only (repeatable)\n"
     "      --calls=FILE      one SPEC per line (# comments)\n"
+    "      --tests=DIR       the library's own probes: NAME.c (probe/probe.h API) runs\n"
+    "                        from every C host, NAME.py (gocompat_probe) from ctypes,\n"
+    "                        each as the cell user/NAME\n"
+    "      --config=FILE     settings (default: gocompat-check.conf in the package\n"
+    "                        folder or the module root), `key: value` per line:\n"
+    "                        releases, buildmodes, hosts, tests, call, fail-if,\n"
+    "                        timeout, xfail (GO-RANGE BUILDMODE HOST CASE LINK);\n"
+    "                        options given on the command line win\n"
     "      --fail-if=COND[,COND...]  ELF policy for lib/elf: the conditions of\n"
     "                        `gocompat elf --fail-if` (no-bind-now, textrel, ...)\n"
     "      --from=GO, --to=GO  run two releases and print the upgrade report\n"
     "  -f, --format=FMT      upgrade report: md (default), json or junit\n"
     "      --diff-out=FILE   write the upgrade report there instead of stdout\n"
-    "  -o, --out=FILE        matrix document (default gocompat-check/matrix.json)\n"
+    "  -o, --out=FILE        matrix document (default _gocompat/check.json, or\n"
+    "                        _gocompat/upgrade-A-B.json; go ignores _ folders)\n"
     "  -j, --jobs=N          run N builds or probes at once (default: CPUs)\n"
     "      --resume          keep the records of an interrupted run, run the rest\n"
     "  -m, --buildmode=MODE  c-shared or c-archive (default both)\n"
@@ -59,7 +69,7 @@ static const char CHECK_HELP[] =
     "usage error, 130 interrupted (records kept; rerun with --resume).\n";
 
 typedef struct {
-    const char *pkg, *fail_if, *from, *to, *format, *diff_out;
+    const char *pkg, *from, *to, *format, *diff_out, *config, *tests;
     library_opts lo;
 } check_opts;
 
@@ -80,7 +90,8 @@ static int own_options(int argc, char **argv, check_opts *o, char **rest)
 {
     static const struct { const char *name; char code; } own[] = {
         { "--pkg", 'P' }, { "--call", 'C' }, { "--calls", 'L' }, { "--fail-if", 'X' }, { "--from", 'F' },
-        { "--to", 'U' }, { "--format", 'f' }, { "-f", 'f' }, { "--diff-out", 'O' },
+        { "--to", 'U' }, { "--format", 'f' }, { "-f", 'f' }, { "--diff-out", 'O' }, { "--config", 'K' },
+        { "--tests", 'T' },
     };
     int nrest = 0;
     for (int i = 0; i < argc; i++) {
@@ -99,7 +110,9 @@ static int own_options(int argc, char **argv, check_opts *o, char **rest)
         case 'P': o->pkg = val; break;
         case 'C': sl_add(&o->lo.calls, val); break;
         case 'L': read_calls_file(val, &o->lo.calls); break;
-        case 'X': o->lo.fail_if = val; break;
+        case 'X': o->lo.fail_if = xstrdup(val); break;
+        case 'K': o->config = val; break;
+        case 'T': o->tests = val; break;
         case 'F': o->from = val; break;
         case 'U': o->to = val; break;
         case 'f':
@@ -195,6 +208,38 @@ static int upgrade_report(const char *matrix, const char *from, const char *to, 
     return reg ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
 }
 
+/* The config file's settings, under what the command line says. Its xfail
+ * lines become the run's expected failures. */
+static expect_set *apply_config(const check_opts *o, const library *lib, common_opts *co, library_opts *lo)
+{
+    char *path = o->config ? xstrdup(o->config) : library_config_find(lib->pkgdir, lib->modroot);
+    if (!path) return NULL;
+    library_config cf;
+    char *err = NULL;
+    if (library_config_load(path, &cf, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
+    if (!co->toolchains.n && !o->from)
+        for (size_t i = 0; i < cf.releases.n; i++) sl_add(&co->toolchains, cf.releases.v[i]);
+    if (!co->m.modes.n)
+        for (size_t i = 0; i < cf.modes.n; i++) sl_add(&co->m.modes, cf.modes.v[i]);
+    if (!co->m.hosts.n)
+        for (size_t i = 0; i < cf.hosts.n; i++) {
+            if (!host_known(cf.hosts.v[i])) gc_die(GC_EXIT_USAGE, "%s: unknown host `%s`", path, cf.hosts.v[i]);
+            sl_add(&co->m.hosts, cf.hosts.v[i]);
+        }
+    for (size_t i = 0; i < cf.lo.calls.n; i++) sl_add(&lo->calls, cf.lo.calls.v[i]);
+    if (!lo->fail_if && cf.lo.fail_if) lo->fail_if = xstrdup(cf.lo.fail_if);
+    if (!lo->tests && cf.lo.tests) lo->tests = xstrdup(cf.lo.tests);
+    if (!lo->test_timeout_s) lo->test_timeout_s = cf.lo.test_timeout_s;
+    expect_set *ex = xcalloc(1, sizeof *ex);
+    strlist errs = { 0 };
+    int bad = expect_parse(path, cf.xfail_text, ex, &errs);
+    if (bad) gc_die(GC_EXIT_USAGE, "%s", errs.v[0]);
+    sl_free(&errs);
+    library_config_free(&cf);
+    free(path);
+    return ex;
+}
+
 int cmd_check(int argc, char **argv)
 {
     check_opts o = { .format = "md" };
@@ -209,10 +254,14 @@ int cmd_check(int argc, char **argv)
     const char *cgo = getenv("CGO_ENABLED");
     if (cgo && !strcmp(cgo, "0"))
         gc_die(GC_EXIT_USAGE, "CGO_ENABLED=0 in the environment: a C library needs cgo; unset it to check");
-    check_modes(&co);
     library lib;
     char *err = NULL;
     if (library_open(rest[i], o.pkg, &lib, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
+    if (o.tests) o.lo.tests = realpath(o.tests, NULL);
+    if (o.tests && !o.lo.tests) gc_die(GC_EXIT_USAGE, "--tests %s: %s", o.tests, strerror(errno));
+    expect_set *ex = apply_config(&o, &lib, &co, &o.lo);
+    co.m.rc.expect = ex;
+    check_modes(&co);
     if (o.from) {
         sl_add(&co.toolchains, o.from);
         sl_add(&co.toolchains, o.to);
@@ -232,10 +281,10 @@ int cmd_check(int argc, char **argv)
     if (!strcmp(co.m.out, "results/matrix.json")) {
         if (o.from) {
             char *ma = go_version_minor(release_of(&tcs, o.from)->version), *mb = go_version_minor(release_of(&tcs, o.to)->version);
-            defout = xasprintf("gocompat-check/upgrade-%s-%s.json", ma, mb);
+            defout = xasprintf("_gocompat/upgrade-%s-%s.json", ma, mb);
             free(ma);
             free(mb);
-        } else defout = xstrdup("gocompat-check/matrix.json");
+        } else defout = xstrdup("_gocompat/check.json");
         co.m.out = defout;
     }
     if (!co.m.quiet) gc_warn("checking %s: %zu export%s", lib.pkgdir, lib.exports.n, lib.exports.n == 1 ? "" : "s");
@@ -248,7 +297,11 @@ int cmd_check(int argc, char **argv)
     case_set_free(&cases);
     toolchain_set_free(&tcs);
     library_free(&lib);
+    if (ex) expect_free(ex);
+    free(ex);
     sl_free(&o.lo.calls);
+    free(o.lo.fail_if);
+    free(o.lo.tests);
     free(defout);
     free(rest);
     common_free(&co);

@@ -229,6 +229,51 @@ static void bind_case(case_desc *c, const library *lib, const library_opts *o)
     sl_add_owned(&c->env, xasprintf("GOCOMPAT_FAIL_IF=%s", o->fail_if ? o->fail_if : ""));
 }
 
+/* The user's own probes: NAME.c runs from every C host, NAME.py from
+ * python-ctypes, as the case user/NAME. */
+static int user_cases(const library_opts *o, case_set *set, char **err)
+{
+    DIR *d = opendir(o->tests);
+    if (!d) {
+        *err = xasprintf("tests folder %s: %s", o->tests, strerror(errno));
+        return -1;
+    }
+    strlist names = { 0 };
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        bool py = str_suffix(e->d_name, ".py") && !str_suffix(e->d_name, ".inspect.py");
+        if (e->d_name[0] == '.' || !(str_suffix(e->d_name, ".c") || py)) continue;
+        char *base = xstrndup(e->d_name, n - (py ? 3 : 2));
+        if (!sl_has(&names, base)) sl_add(&names, base);
+        free(base);
+    }
+    closedir(d);
+    sl_sort(&names);
+    for (size_t i = 0; i < names.n && !*err; i++) {
+        char *c_src = xasprintf("%s/%s.c", o->tests, names.v[i]), *py = xasprintf("%s/%s.py", o->tests, names.v[i]);
+        char *path = xasprintf("%s/%s.case", o->tests, names.v[i]);
+        char *text = xasprintf("fixture: library\nprobe: %s\nhosts:%s%s\nexpect: the user's test %s passes\n%s%d\n",
+                               names.v[i], file_exists(c_src) ? " c-dlopen c-linked c-archive c-threads" : "",
+                               file_exists(py) ? " python-ctypes" : "", names.v[i], "timeout: ",
+                               o->test_timeout_s ? o->test_timeout_s : 30);
+        case_desc c;
+        if (case_parse(path, text, &c, err) == 0) {
+            c.area = xstrdup("user");
+            c.name = xstrdup(names.v[i]);
+            c.id = xasprintf("user/%s", names.v[i]);
+            set->v = xrealloc(set->v, (set->n + 1) * sizeof *set->v);
+            set->v[set->n++] = c;
+        }
+        free(text);
+        free(path);
+        free(c_src);
+        free(py);
+    }
+    sl_free(&names);
+    return *err ? -1 : 0;
+}
+
 int library_cases(const build_ctx *ctx, const library *lib, const library_opts *o, case_set *set, char **err)
 {
     memset(set, 0, sizeof *set);
@@ -247,6 +292,7 @@ int library_cases(const build_ctx *ctx, const library *lib, const library_opts *
     char *src = load_probe_source(lib);
     char *path = path_join(gen, "load.c");
     if (write_file_atomic(path, src, strlen(src)) < 0) *err = xasprintf("cannot write %s: %s", path, strerror(errno));
+    if (!*err && o->tests) user_cases(o, set, err);
     for (size_t i = 0; i < set->n && !*err; i++) {
         case_desc *c = &set->v[i];
         bind_case(c, lib, o);
@@ -259,4 +305,85 @@ int library_cases(const build_ctx *ctx, const library *lib, const library_opts *
     free(src);
     free(gen);
     return *err ? -1 : 0;
+}
+
+char *library_config_find(const char *pkgdir, const char *modroot)
+{
+    const char *dirs[] = { pkgdir, modroot };
+    for (size_t i = 0; i < GC_ARRAY_LEN(dirs); i++) {
+        if (!dirs[i]) continue;
+        char *p = path_join(dirs[i], "gocompat-check.conf");
+        if (file_exists(p)) return p;
+        free(p);
+    }
+    return NULL;
+}
+
+static void set_owned(char **slot, char *v) { free(*slot); *slot = v; }
+
+static char *config_line(library_config *cf, const char *key, const char *val, strbuf *xf, char *dir)
+{
+    if (!strcmp(key, "releases")) sl_split(&cf->releases, val, " \t,");
+    else if (!strcmp(key, "buildmodes")) sl_split(&cf->modes, val, " \t,");
+    else if (!strcmp(key, "hosts")) sl_split(&cf->hosts, val, " \t,");
+    else if (!strcmp(key, "call")) sl_add(&cf->lo.calls, val);
+    else if (!strcmp(key, "fail-if")) set_owned(&cf->lo.fail_if, xstrdup(val));
+    else if (!strcmp(key, "tests")) set_owned(&cf->lo.tests, path_join(dir, val));
+    else if (!strcmp(key, "xfail")) sb_add(xf, val);
+    else if (!strcmp(key, "timeout")) {
+        char *end;
+        long t = strtol(val, &end, 10);
+        if (*end || t < 1 || t > 3600) return xasprintf("timeout wants 1..3600 seconds, not `%s`", val);
+        cf->lo.test_timeout_s = (int)t;
+    } else
+        return xasprintf("unknown key `%s` (releases, buildmodes, hosts, tests, call, fail-if, xfail, timeout)", key);
+    return NULL;
+}
+
+int library_config_load(const char *path, library_config *cf, char **err)
+{
+    memset(cf, 0, sizeof *cf);
+    *err = NULL;
+    cf->path = xstrdup(path);
+    char *text = read_file(path, NULL);
+    if (!text) {
+        *err = xasprintf("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *dir = path_dirname(path);
+    strbuf xf;
+    sb_init(&xf);
+    int lineno = 0;
+    char *next = text;
+    while (next && !*err) {
+        char *line = next, *nl = strchr(line, '\n');
+        if (nl) { *nl = 0; next = nl + 1; } else next = NULL;
+        lineno++;
+        char *l = trim(line), *colon = strchr(l, ':');
+        if (*l && *l != '#' && !colon) *err = xasprintf("%s:%d: expected `key: value`", path, lineno);
+        else if (*l && *l != '#') {
+            *colon = 0;
+            char *why = config_line(cf, trim(l), trim(colon + 1), &xf, dir);
+            if (why) *err = xasprintf("%s:%d: %s", path, lineno, why);
+            free(why);
+        }
+        sb_add(&xf, "\n"); /* one line per line: expect_parse names the config's lines */
+    }
+    cf->xfail_text = sb_take(&xf);
+    free(dir);
+    free(text);
+    return *err ? -1 : 0;
+}
+
+void library_config_free(library_config *cf)
+{
+    free(cf->path);
+    sl_free(&cf->releases);
+    sl_free(&cf->modes);
+    sl_free(&cf->hosts);
+    sl_free(&cf->lo.calls);
+    free(cf->lo.fail_if);
+    free(cf->lo.tests);
+    free(cf->xfail_text);
+    memset(cf, 0, sizeof *cf);
 }

@@ -17,8 +17,27 @@ typedef struct {
 
 typedef struct {
     strlist calls;        /* NAME(ARGS)=RESULT, for the calls case */
-    const char *fail_if;  /* the ELF policy, `gocompat elf --fail-if` conditions */
+    char *fail_if;        /* the ELF policy, `gocompat elf --fail-if` conditions */
+    char *tests;          /* the user's probe folder: NAME.c and NAME.py become user/NAME */
+    int test_timeout_s;   /* 0: the descriptor default */
 } library_opts;
+
+/* The optional config file in the user's repository (`key: value` lines as
+ * in case descriptors): releases, buildmodes, hosts, tests, call, fail-if,
+ * xfail (GO-RANGE BUILDMODE HOST CASE LINK), timeout. */
+typedef struct {
+    char *path;
+    strlist releases, modes, hosts;
+    library_opts lo;
+    char *xfail_text;     /* the xfail lines at their line numbers, for expect_parse */
+} library_config;
+
+/* The config file the package uses: gocompat-check.conf in the package
+ * folder, else in the module root; NULL if none. */
+char *library_config_find(const char *pkgdir, const char *modroot);
+/* Parse; -1 with "file:line: why" in *err. */
+int library_config_load(const char *path, library_config *cf, char **err);
+void library_config_free(library_config *cf);
 
 /* Find the package (DIR, or DIR/PKG under a module root) and vet it: Go
  * files, package main, import "C", at least one //export. On a problem
