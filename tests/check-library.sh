@@ -45,6 +45,10 @@ assert "header_changed" in lib and isinstance(lib["header_diff"], str), lib.keys
 assert set(lib["signatures"]) == {"added", "removed", "changed"}
 if lib["header_changed"]:
     assert lib["header_diff"].startswith("--- "), lib["header_diff"][:80]
+# the calls of the example's config, timed from both threads in both releases
+calls = {(c["call"], c["thread"]) for c in lib["call_cost"]}
+assert ("Add(2,3)=5", "main_thread") in calls and ("Add(2,3)=5", "new_thread") in calls, calls
+assert all(c["verdict"] in ("same", "faster", "slower", "REGRESSION") for c in lib["call_cost"]), lib["call_cost"]
 PY
 fi
 

@@ -2,12 +2,15 @@
 # 'Add(2,3)=5'`), each made from Python's main thread and from a new
 # thread (a pthread the Go runtime did not create), with argument and
 # result types read from the generated header. Exports whose signature
-# cannot be called from the header alone are listed with the reason.
+# cannot be called from the header alone are listed with the reason. When
+# every call is right, each is timed (ns per call through ctypes, from both
+# threads, with ctypes calling C as the baseline) for the upgrade report.
 import ast
 import ctypes
 import os
 import re
 import threading
+import time
 
 import gocompat_header as gh
 import gocompat_probe as p
@@ -61,6 +64,32 @@ def call_on(fn, args, on_thread):
     return out
 
 
+def batch_ns(fn, args, n):
+    t0 = time.perf_counter_ns()
+    for _ in range(n):
+        fn(*args)
+    return (time.perf_counter_ns() - t0) / n
+
+
+def cost(fn, args, reps=5, batch_ms=10):
+    """ns per call from each thread: iterations grow until a batch takes
+    batch_ms, then reps batches are timed (for the upgrade report's test)."""
+    out = {}
+    for where in ("main_thread", "new_thread"):
+        def run():
+            n = 10
+            while n < 10 ** 6 and batch_ns(fn, args, n) * n < batch_ms * 1e6:
+                n *= 10
+            out[where] = [round(batch_ns(fn, args, n), 1) for _ in range(reps)]
+        if where == "new_thread":
+            t = threading.Thread(target=run)
+            t.start()
+            t.join()
+        else:
+            run()
+    return out
+
+
 with open(os.environ["GOCOMPAT_HEADER"], encoding="utf-8", errors="replace") as f:
     text = f.read()
 decls = gh.declarations(text)
@@ -69,7 +98,7 @@ reasons = {n: gh.callable_reason(d, structs) for n, d in decls.items()}
 p.fact("not_callable", {n: r for n, r in reasons.items() if r})
 lib = p.load()
 specs = [s for s in os.environ.get("GOCOMPAT_CALLS", "").split("\n") if s.strip()]
-results, bad = [], []
+results, bad, timed = [], [], []
 for spec in specs:
     row = {"call": spec.strip()}
     results.append(row)
@@ -98,6 +127,7 @@ for spec in specs:
         row["error"] = str(e)
         bad.append("%s: %s" % (spec.strip(), e))
         continue
+    timed.append((spec.strip(), fn, cargs))
     for where in ("main_thread", "new_thread"):
         got = call_on(fn, cargs, where == "new_thread")
         row[where] = got.get("value", got.get("error"))
@@ -106,6 +136,12 @@ for spec in specs:
         elif want is not None and got["value"] != (tuple(want) if isinstance(want, list) else want):
             bad.append("%s from the %s returned %r" % (spec.strip(), where.replace("_", " "), got["value"]))
 p.fact("calls", results)
+if not bad:
+    measured = {spec: cost(fn, cargs) for spec, fn, cargs in timed}
+    libc = ctypes.CDLL(None)
+    libc.labs.argtypes, libc.labs.restype = [ctypes.c_long], ctypes.c_long
+    measured["(ctypes calling C labs)"] = cost(libc.labs, [ctypes.c_long(1)])
+    p.fact("call_ns", measured)
 if bad:
     p.fail("; ".join(bad))
 elif not specs:

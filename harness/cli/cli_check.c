@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 #include "cli_common.h"
+#include "bench_stats.h"
 #include "diff.h"
 #include "expectations.h"
 #include "library.h"
@@ -54,6 +55,9 @@ static const char CHECK_HELP[] =
     "                        `gocompat elf --fail-if` (no-bind-now, textrel, ...)\n"
     "      --from=GO, --to=GO  run two releases and print the upgrade report\n"
     "  -f, --format=FMT      upgrade report: md (default), json or junit\n"
+    "      --threshold=PCT   upgrade report: a --call slower by more than PCT\n"
+    "                        (default 10) at p < 0.05 (Mann-Whitney U over the\n"
+    "                        timed batches) is a regression\n"
     "      --diff-out=FILE   write the upgrade report there instead of stdout\n"
     "  -o, --out=FILE        matrix document (default _gocompat/check.json, or\n"
     "                        _gocompat/upgrade-A-B.json; go ignores _ folders)\n"
@@ -70,6 +74,7 @@ static const char CHECK_HELP[] =
 
 typedef struct {
     const char *pkg, *from, *to, *format, *diff_out, *config, *tests;
+    double threshold;  /* a significant slowdown beyond it is a regression */
     library_opts lo;
 } check_opts;
 
@@ -91,7 +96,7 @@ static int own_options(int argc, char **argv, check_opts *o, char **rest)
     static const struct { const char *name; char code; } own[] = {
         { "--pkg", 'P' }, { "--call", 'C' }, { "--calls", 'L' }, { "--fail-if", 'X' }, { "--from", 'F' },
         { "--to", 'U' }, { "--format", 'f' }, { "-f", 'f' }, { "--diff-out", 'O' }, { "--config", 'K' },
-        { "--tests", 'T' },
+        { "--tests", 'T' }, { "--threshold", 'H' },
     };
     int nrest = 0;
     for (int i = 0; i < argc; i++) {
@@ -113,6 +118,12 @@ static int own_options(int argc, char **argv, check_opts *o, char **rest)
         case 'X': o->lo.fail_if = xstrdup(val); break;
         case 'K': o->config = val; break;
         case 'T': o->tests = val; break;
+        case 'H': {
+            char *end;
+            o->threshold = strtod(val, &end) / 100;
+            if (*end || !(o->threshold >= 0)) gc_die(GC_EXIT_USAGE, "--threshold wants a percentage, not '%s'", val);
+            break;
+        }
         case 'F': o->from = val; break;
         case 'U': o->to = val; break;
         case 'f':
@@ -160,9 +171,76 @@ static void drop_header_evidence(json_t *d)
     }
 }
 
+static const json_t *calls_evidence(const json_t *records, const char *go)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach((json_t *)records, i, r)
+        if (!strcmp(json_string_value(json_object_get(r, "case")) ?: "", "lib/calls") &&
+            !strcmp(json_string_value(json_object_get(r, "go")) ?: "", go))
+            return json_object_get(json_object_get(r, "evidence"), "call_ns");
+    return NULL;
+}
+
+static size_t samples(const json_t *a, double *out, size_t max)
+{
+    size_t n = 0;
+    for (; n < json_array_size(a) && n < max; n++) out[n] = json_number_value(json_array_get(a, n));
+    return n;
+}
+
+/* Each timed call, per thread, compared across the two releases with the
+ * benchmark statistics; *regressions counts the calls of the library (the
+ * ctypes-to-C baseline shows the machine's drift, never a regression). */
+static json_t *call_cost_changes(const json_t *records, const char *a, const char *b, double threshold,
+                                 size_t *regressions)
+{
+    const json_t *ea = calls_evidence(records, a), *eb = calls_evidence(records, b);
+    json_t *out = json_array();
+    const char *spec;
+    json_t *tb;
+    json_object_foreach((json_t *)eb, spec, tb) {
+        const json_t *ta = json_object_get(ea, spec);
+        for (int t = 0; ta && t < 2; t++) {
+            const char *thr = t ? "new_thread" : "main_thread";
+            double x[64], y[64];
+            size_t nx = samples(json_object_get(ta, thr), x, 64), ny = samples(json_object_get(tb, thr), y, 64);
+            if (!nx || !ny) continue;
+            bench_change c;
+            bench_compare_samples(x, nx, y, ny, threshold, 0.05, &c);
+            bool baseline = spec[0] == '(';
+            if (c.kind == BENCH_REGRESSION && !baseline) (*regressions)++;
+            json_array_append_new(out, json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:s}", "call", spec, "thread", thr,
+                                                 "old_ns", bench_median(x, nx), "new_ns", bench_median(y, ny),
+                                                 "change", c.change, "p", c.test.p,
+                                                 "verdict", bench_change_name(c.kind)));
+        }
+    }
+    return out;
+}
+
+static void call_cost_md(const json_t *cc, double threshold, FILE *f)
+{
+    fprintf(f, "\n## Call cost (ns per call through ctypes; a regression is > %.0f %% slower at p < 0.05)\n\n",
+            threshold * 100);
+    if (!json_array_size(cc)) {
+        fputs("No call was timed in both releases (name calls with --call or `call:` lines).\n", f);
+        return;
+    }
+    fputs("| call | thread | old | new | change | p | verdict |\n|---|---|---|---|---|---|---|\n", f);
+    size_t i;
+    json_t *x;
+    json_array_foreach(cc, i, x)
+        fprintf(f, "| `%s` | %s | %.0f | %.0f | %+.1f %% | %.3f | %s |\n", json_string_value(json_object_get(x, "call")),
+                json_string_value(json_object_get(x, "thread")), json_number_value(json_object_get(x, "old_ns")),
+                json_number_value(json_object_get(x, "new_ns")), json_number_value(json_object_get(x, "change")) * 100,
+                json_number_value(json_object_get(x, "p")), json_string_value(json_object_get(x, "verdict")));
+}
+
 /* The upgrade report: the matrix diff across the two releases, with the
  * library's header diff and signature changes added. */
-static int upgrade_report(const char *matrix, const char *from, const char *to, const char *format, const char *out)
+static int upgrade_report(const char *matrix, const char *from, const char *to, const char *format, const char *out,
+                          double threshold)
 {
     rmodel m;
     char *err = NULL;
@@ -176,15 +254,20 @@ static int upgrade_report(const char *matrix, const char *from, const char *to, 
     }
     diff_opts dopt = { .from = from, .to = to, .ttd_abs_ms = 250, .ttd_rel = 1.0 };
     json_t *d = matrix_diff(&m, &m, &dopt, &err);
-    json_t *ld = d ? library_diff(json_object_get(doc, "records"), from, to, &err) : NULL;
+    json_t *ld = d ? library_diff(json_object_get(doc, "records"), from, to) : NULL;
+    size_t slower = 0;
+    json_t *cc = call_cost_changes(json_object_get(doc, "records"), from, to, threshold, &slower);
     rmodel_free(&m);
     json_decref(doc);
     if (!ld) {
         gc_warn("%s", err);
         free(err);
         json_decref(d);
+        json_decref(cc);
         return GC_EXIT_USAGE;
     }
+    json_object_set_new(ld, "call_cost", cc);
+    json_object_set_new(ld, "slower_calls", json_integer((json_int_t)slower));
     drop_header_evidence(d);
     json_object_set_new(d, "library", ld);
     afile af = { 0 };
@@ -201,11 +284,13 @@ static int upgrade_report(const char *matrix, const char *from, const char *to, 
     else {
         diff_render_md(d, f);
         library_diff_render_md(ld, f);
+        call_cost_md(cc, threshold, f);
     }
     if (out && afile_commit(&af) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", out, strerror(errno));
     json_int_t reg = json_integer_value(json_object_get(json_object_get(d, "counts"), "regressions"));
     json_decref(d);
-    return reg ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
+    if (slower) gc_warn("%zu call%s slower beyond the threshold (a regression)", slower, slower == 1 ? "" : "s");
+    return reg || slower ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
 }
 
 /* The config file's settings, under what the command line says. Its xfail
@@ -240,9 +325,31 @@ static expect_set *apply_config(const check_opts *o, const library *lib, common_
     return ex;
 }
 
+/* Results go to _gocompat/ in the current folder: go ignores `_` folders,
+ * so a run from inside the module does not change the library's cache key. */
+static char *default_out(const check_opts *o, const toolchain_set *tcs)
+{
+    if (!o->from) return xstrdup("_gocompat/check.json");
+    char *ma = go_version_minor(release_of(tcs, o->from)->version), *mb = go_version_minor(release_of(tcs, o->to)->version);
+    char *out = xasprintf("_gocompat/upgrade-%s-%s.json", ma, mb);
+    free(ma);
+    free(mb);
+    return out;
+}
+
+/* The newest native toolchain answers whether the imports resolve offline. */
+static void preflight(const common_opts *co, const toolchain_set *tcs, const library *lib)
+{
+    const toolchain *newest = NULL;
+    for (size_t k = 0; k < tcs->n; k++)
+        if (!tcs->v[k].error && !tcs->v[k].foreign) newest = &tcs->v[k];
+    char *err = NULL;
+    if (newest && library_preflight(&co->m.rc.b, newest, lib, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
+}
+
 int cmd_check(int argc, char **argv)
 {
-    check_opts o = { .format = "md" };
+    check_opts o = { .format = "md", .threshold = 0.10 };
     char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
     int nrest = own_options(argc, argv, &o, rest);
     common_opts co;
@@ -271,28 +378,17 @@ int cmd_check(int argc, char **argv)
     common_toolchains(&co, &tcs, true);
     if (o.from && release_of(&tcs, o.from) == release_of(&tcs, o.to))
         gc_die(GC_EXIT_USAGE, "--from and --to name the same toolchain");
-    const toolchain *newest = NULL;
-    for (size_t k = 0; k < tcs.n; k++)
-        if (!tcs.v[k].error && !tcs.v[k].foreign) newest = &tcs.v[k];
-    if (newest && library_preflight(&co.m.rc.b, newest, &lib, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
+    preflight(&co, &tcs, &lib);
     case_set cases;
     if (library_cases(&co.m.rc.b, &lib, &o.lo, &cases, &err) < 0) gc_die(GC_EXIT_USAGE, "%s", err);
     char *defout = NULL;
-    if (!strcmp(co.m.out, "results/matrix.json")) {
-        if (o.from) {
-            char *ma = go_version_minor(release_of(&tcs, o.from)->version), *mb = go_version_minor(release_of(&tcs, o.to)->version);
-            defout = xasprintf("_gocompat/upgrade-%s-%s.json", ma, mb);
-            free(ma);
-            free(mb);
-        } else defout = xstrdup("_gocompat/check.json");
-        co.m.out = defout;
-    }
+    if (!strcmp(co.m.out, "results/matrix.json")) co.m.out = defout = default_out(&o, &tcs);
     if (!co.m.quiet) gc_warn("checking %s: %zu export%s", lib.pkgdir, lib.exports.n, lib.exports.n == 1 ? "" : "s");
     int rc = matrix_run(&co.m, &tcs, &cases);
     if (o.from && (rc == GC_EXIT_OK || rc == GC_EXIT_UNEXPECTED)) {
         /* As for `upgrade`: across releases only a regression is unexpected. */
         rc = upgrade_report(co.m.out, release_of(&tcs, o.from)->version, release_of(&tcs, o.to)->version, o.format,
-                            o.diff_out);
+                            o.diff_out, o.threshold);
     }
     case_set_free(&cases);
     toolchain_set_free(&tcs);

@@ -71,14 +71,17 @@ static json_t *signature_changes(const json_t *da, const json_t *db)
     return json_pack("{s:o, s:o, s:o}", "added", added, "removed", removed, "changed", changed);
 }
 
-json_t *library_diff(const json_t *records, const char *a, const char *b, char **err)
+json_t *library_diff(const json_t *records, const char *a, const char *b)
 {
     const json_t *ea = header_evidence(records, a), *eb = header_evidence(records, b);
     const char *ha = json_string_value(json_object_get(ea, "header"));
     const char *hb = json_string_value(json_object_get(eb, "header"));
     if (!ha || !hb) {
-        *err = xasprintf("no lib/header c-shared record with the header for %s (did the build fail?)", !ha ? a : b);
-        return NULL;
+        char *why = xasprintf("not compared: no lib/header c-shared record with the header for %s", !ha ? a : b);
+        json_t *ld = json_pack("{s:n, s:s, s:o}", "header_changed", "header_note", why, "signatures",
+                               signature_changes(NULL, NULL));
+        free(why);
+        return ld;
     }
     char *la = xasprintf("%s/header.h", a), *lb = xasprintf("%s/header.h", b);
     char *d = unified_diff(ha, la, hb, lb);
@@ -114,7 +117,9 @@ void library_diff_render_md(const json_t *ld, FILE *f)
         fprintf(f, "- changed `%s`: `%s` → `%s`\n", json_string_value(json_object_get(x, "name")),
                 json_string_value(json_object_get(x, "from")), json_string_value(json_object_get(x, "to")));
     fputs("\n## Generated header\n\n", f);
-    if (!json_is_true(json_object_get(ld, "header_changed")))
+    if (json_object_get(ld, "header_note"))
+        fprintf(f, "The header was %s.\n", json_string_value(json_object_get(ld, "header_note")));
+    else if (!json_is_true(json_object_get(ld, "header_changed")))
         fputs("The generated header is the same (package line normalised).\n", f);
     else
         fprintf(f, "```diff\n%s```\n", json_string_value(json_object_get(ld, "header_diff")));

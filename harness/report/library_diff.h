@@ -9,8 +9,9 @@
 
 /* {"header_changed", "header_diff" (unified), "signatures": {"added",
  * "removed", "changed"}} from the lib/header c-shared records of releases
- * a and b in records; NULL with *err when either record is missing. */
-json_t *library_diff(const json_t *records, const char *a, const char *b, char **err);
+ * a and b in records; without both records, "header_changed" is null and
+ * "header_note" says why. */
+json_t *library_diff(const json_t *records, const char *a, const char *b);
 void library_diff_render_md(const json_t *ld, FILE *f);
 
 #endif
