@@ -39,9 +39,6 @@ SCALAR = {
     "z": ctypes.c_size_t, "u": ctypes.c_size_t, "g": ctypes.c_ssize_t, "f": RawFloat,
     "d": RawDouble, "b": ctypes.c_bool, "p": ctypes.c_void_p, "@": ctypes.c_void_p,
 }
-# enum abi_kind in probe/abi.h
-KIND = {"a": 1, "h": 2, "s": 3, "t": 4, "i": 5, "j": 6, "x": 7, "y": 8, "z": 9, "u": 10,
-        "f": 11, "d": 12, "b": 13, "p": 14, "g": 15}
 STR_MAX = 48
 
 
@@ -108,10 +105,12 @@ def _run(cmd, what):
 def build(cc, cachedir, lib):
     """The oracle library, and a shared library for a c-archive fixture,
     cached in the fixture's build folder (keyed by their inputs)."""
-    srcs = [os.path.join(HERE, "abi_oracle_gen.c"), os.path.join(HERE, "abi_types_gen.h"),
+    fixture = os.environ.get("GOCOMPAT_FIXTURE_SRC") or os.path.join(ROOT, "gosrc", "abishapes")
+    srcs = [os.path.join(HERE, "abi_oracle_gen.c"), os.path.join(fixture, "abi_types.h"),
             os.path.join(ROOT, "probe", "abi.c"), os.path.join(ROOT, "probe", "abi.h")]
     oracle = _cached(cachedir, "abi-oracle-%s.so" % _digest(srcs, cc), lambda out: _run(
-        [cc, "-shared", "-fPIC", "-O1", "-o", out, srcs[0], srcs[2], "-I" + os.path.join(ROOT, "probe")],
+        [cc, "-shared", "-fPIC", "-O1", "-o", out, srcs[0], srcs[2], "-I" + os.path.join(ROOT, "probe"),
+         "-I" + fixture],
         "building the oracle"))
     if lib.endswith(".a"):
         lib = _cached(cachedir, "abi-archive-%s.so" % _digest([lib], cc), lambda out: _run(
@@ -156,6 +155,10 @@ def main():
     orc.abi_rng_next.argtypes = [ctypes.POINTER(Rng)]
     orc.abi_rng_next.restype = ctypes.c_uint64
     orc.abi_rng_seed.argtypes = [ctypes.POINTER(Rng), ctypes.c_uint64]
+    # The type codes' kinds come from the C table (probe/abi.c), not a copy.
+    orc.abi_kind_of.argtypes = [ctypes.c_char]
+    orc.abi_kind_of.restype = ctypes.c_int
+    kind = {c: orc.abi_kind_of(c.encode()) for c in SCALAR}
     for f, lib in (("abi_oracle_capture", orc), ("abi_cblog_take", orc), ("AbiCapture", go)):
         getattr(lib, f).argtypes = [ctypes.c_void_p, ctypes.c_size_t]
         getattr(lib, f).restype = ctypes.c_size_t
@@ -210,11 +213,11 @@ def main():
                     s = t()
                     for j, c in enumerate(a[1:-1]):
                         off = getattr(t, "f%d" % j).offset
-                        orc.abi_gen(ctypes.byref(rng), KIND[c], ctypes.addressof(s) + off)
+                        orc.abi_gen(ctypes.byref(rng), kind[c], ctypes.addressof(s) + off)
                     vals.append(s)
                 else:
                     v = t()
-                    orc.abi_gen(ctypes.byref(rng), KIND[a], ctypes.addressof(v))
+                    orc.abi_gen(ctypes.byref(rng), kind[a], ctypes.addressof(v))
                     vals.append(v)
             obs = []
             for fn, cap in ((ofn, orc.abi_oracle_capture), (gofn, go.AbiCapture)):

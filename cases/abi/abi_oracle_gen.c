@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "abi_types_gen.h"
+#include "abi_types.h"
 
 static unsigned char capbuf[1 << 16];
 static size_t caplen;

@@ -1,3 +1,6 @@
+"""One unrecovered failure in an export, named by GOCOMPAT_PANIC (the
+fixture's FailNamed owns the names), from Python: the interpreter must never
+regain control."""
 import atexit
 import ctypes
 import os
@@ -5,43 +8,42 @@ import time
 
 import gocompat_probe as p
 
-KINDS = ["string", "error", "custom", "nil", "index", "divide"]
-
-lib = p.load()
-s = os.environ.get("GOCOMPAT_PANIC")
+FAIL_UNKNOWN, FAIL_DEFERRED = -1, -2
+armed = False
 
 
 def at_exit():
-    # Runs only if Python exits normally; status 97 is allowed by no case.
-    p.fact("atexit_ran", True)
-    os._exit(97)
+    # Runs only if Python exits normally after the failing call; status 97
+    # is allowed by no case.
+    if armed:
+        p.fact("atexit_ran", True)
+        os._exit(97)
 
 
-atexit.register(at_exit)
-p.fact("scenario", s)
-if s in KINDS:
+def main():
+    global armed
+    s = os.environ.get("GOCOMPAT_PANIC")
+    if s is None:
+        return p.skip("GOCOMPAT_PANIC is not set")
+    lib = p.load()
+    lib.FailNamed.argtypes = [ctypes.c_char_p]
+    lib.FailNamed.restype = ctypes.c_int
+    atexit.register(at_exit)
+    p.fact("scenario", s)
     p.mark("call")
-    r = lib.PanicKind(KINDS.index(s))
-    p.fail("PanicKind returned %r to Python" % r)
-elif s == "goroutine":
-    lib.PanicLater(50)
-    p.mark("returned")
+    armed = True
+    r = lib.FailNamed(s.encode())
+    if r == FAIL_UNKNOWN:
+        armed = False
+        return p.skip("unknown GOCOMPAT_PANIC %r" % s)
     p.fact("export_returned", True)
+    if r != FAIL_DEFERRED:
+        return p.fail("FailNamed(%r) returned %r to Python" % (s, r))
+    # The failure happens on a goroutine while Python sleeps here.
+    p.mark("returned")
     time.sleep(10)
     p.fail("the process outlived the goroutine's panic by 10 s")
-elif s == "goexit":
-    p.mark("call")
-    lib.GoexitNow()
-    p.fact("export_returned", True)
-    p.fail("GoexitNow returned to Python")
-elif s == "os-exit":
-    p.mark("call")
-    lib.ExitNow(3)
-    p.fail("ExitNow(3) returned to Python")
-elif s == "log-fatal":
-    p.mark("call")
-    lib.LogFatal()
-    p.fail("LogFatal returned to Python")
-else:
-    p.skip("unknown GOCOMPAT_PANIC %r" % s)
+
+
+main()
 p.finish()

@@ -5,37 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifndef GOCOMPAT_ABI_TYPES
-#define GOCOMPAT_ABI_TYPES
-#include <stddef.h>
-#include <stdint.h>
-typedef struct { const char *p; ptrdiff_t n; } abi_gostring;
-typedef struct { void *data; ptrdiff_t len, cap; } abi_goslice;
-struct abi_s_ii { int f0; int f1; };
-struct abi_s_if { int f0; float f1; };
-struct abi_s_fi { float f0; int f1; };
-struct abi_s_ff { float f0; float f1; };
-struct abi_s_fff { float f0; float f1; float f2; };
-struct abi_s_dd { double f0; double f1; };
-struct abi_s_xx { long long f0; long long f1; };
-struct abi_s_xd { long long f0; double f1; };
-struct abi_s_ddd { double f0; double f1; double f2; };
-struct abi_s_xxx { long long f0; long long f1; long long f2; };
-struct abi_s_ad { signed char f0; double f1; };
-struct abi_s_ahsi { signed char f0; unsigned char f1; short f2; int f3; };
-struct abi_s_bfa { _Bool f0; float f1; signed char f2; };
-struct abi_s_idii { int f0; double f1; int f2; int f3; };
-struct abi_s_pz { void * f0; size_t f1; };
-struct abi_s_fffff { float f0; float f1; float f2; float f3; float f4; };
-struct abi_s_a { signed char f0; };
-struct abi_s_df { double f0; float f1; };
-struct abi_t_id { int f0; double f1; };
-struct abi_t_ii { int f0; int f1; };
-struct abi_t_dd { double f0; double f1; };
-struct abi_t_ahf { signed char f0; unsigned char f1; float f2; };
-struct abi_t_xxx { long long f0; long long f1; long long f2; };
-struct abi_t_bpd { _Bool f0; void * f1; double f2; };
-#endif
+#include "abi_types.h"
 
 void abi_tramp_cb_v_v(void *cb);
 int abi_tramp_cb_i_ii(void *cb, int a1, int a2);

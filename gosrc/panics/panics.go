@@ -57,6 +57,40 @@ func fail(kind int) int {
 //export PanicKind
 func PanicKind(kind C.int) C.int { return C.int(fail(int(kind))) }
 
+// failures names every way FailNamed can fail; the unrecovered probes pass
+// the case's GOCOMPAT_PANIC through unchanged, so adding a failure is one
+// entry here plus one case descriptor. A failure that returns (the panic
+// comes later, on another goroutine) returns failDeferred.
+var failures = map[string]func() C.int{
+	"string":    func() C.int { return C.int(fail(0)) },
+	"error":     func() C.int { return C.int(fail(1)) },
+	"custom":    func() C.int { return C.int(fail(2)) },
+	"nil":       func() C.int { return C.int(fail(3)) },
+	"index":     func() C.int { return C.int(fail(4)) },
+	"divide":    func() C.int { return C.int(fail(5)) },
+	"goroutine": func() C.int { PanicLater(50); return failDeferred },
+	"goexit":    func() C.int { runtime.Goexit(); return 0 },
+	"os-exit":   func() C.int { os.Exit(3); return 0 },
+	"log-fatal": func() C.int { log.Fatal("gocompat: log.Fatal in an export"); return 0 },
+}
+
+const (
+	failUnknown  = -1
+	failDeferred = -2
+)
+
+// FailNamed fails in the way named by name (see failures) and, unless the
+// failure is deferred, never returns normally; -1 for an unknown name.
+//
+//export FailNamed
+func FailNamed(name *C.char) C.int {
+	f, ok := failures[C.GoString(name)]
+	if !ok {
+		return failUnknown
+	}
+	return f()
+}
+
 // PanicLater starts a goroutine that panics after ms milliseconds and
 // returns at once: the panic happens while the caller is back in C.
 //

@@ -133,6 +133,9 @@ static int build_c_host(const run_ctx *ctx, const cell *x, const fixture_build *
     sl_add(&a, "-g");
     sl_add(&a, "-Wall");
     sl_add_owned(&a, xasprintf("-I%s", hostdir));
+    /* cgo copies an export file's preamble into the header, so a header
+     * the preamble includes must resolve from the fixture's own folder. */
+    sl_add_owned(&a, xasprintf("-I%s/gosrc/%s", ctx->b.srcdir, x->c->fixture));
     sl_add_owned(&a, xasprintf("-DGC_HOST_NAME=\"%s\"", h));
     if (!strcmp(h, "c-dlopen")) sl_add(&a, "-DGC_HOST_DLOPEN");
     if (!strcmp(h, "c-threads")) sl_add(&a, "-DGC_HOST_THREAD");
