@@ -13,6 +13,7 @@ int cmd_check_cases(int argc, char **argv);
 int cmd_elf(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #include <signal.h>
 

@@ -20,6 +20,7 @@ static const struct command {
     int (*fn)(int, char **);
     const char *summary;
 } COMMANDS[] = {
+    { "check", cmd_check, "check your own Go package as a C library over every release" },
     { "matrix", cmd_matrix, "build every fixture with every toolchain and run every case" },
     { "report", cmd_report, "render a matrix as markdown, CSV, JUnit, TAP, HTML and the claims ledger" },
     { "diff", cmd_diff, "compare two matrices: regressions, fixes, changed evidence" },

@@ -592,10 +592,17 @@ uint64_t fnv1a64(uint64_t h, const void *data, size_t n)
     return h;
 }
 
-/* Directories whose content no build reads: version control metadata. */
-static bool tree_skipped(const char *name)
+/* Folders go ignores: the package loader skips names starting with `.` or
+ * `_`, and embedding a folder leaves them out (version control metadata,
+ * tool output such as `gocompat check`'s own _gocompat/). */
+static bool tree_skipped(const char *dir, const char *name)
 {
-    return !strcmp(name, ".git") || !strcmp(name, ".hg") || !strcmp(name, ".svn") || !strcmp(name, ".bzr");
+    if (name[0] != '.' && name[0] != '_') return false;
+    char *p = path_join(dir, name);
+    struct stat st;
+    bool is_dir = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    free(p);
+    return is_dir;
 }
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -614,7 +621,7 @@ static uint64_t tree_walk(uint64_t h, const char *dir, const char *rel, strlist 
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !tree_skipped(e->d_name)) sl_add(&names, e->d_name);
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !tree_skipped(dir, e->d_name)) sl_add(&names, e->d_name);
     if (d) closedir(d);
     if (names.n) qsort(names.v, names.n, sizeof *names.v, name_cmp);
     for (size_t i = 0; i < names.n; i++) {

@@ -120,8 +120,8 @@ char *cache_program(const char *dir, const char *name, cache_builder build, void
 uint64_t fnv1a64(uint64_t h, const void *data, size_t n);
 #define FNV1A64_INIT 0xcbf29ce484222325ULL
 /* Every file under dir, recursively, by relative name and content; symlinks
- * are followed (the content a build would read), version control folders
- * skipped. */
+ * are followed (the content a build would read); folders whose names start
+ * with `.` or `_` are skipped, as go skips them. */
 uint64_t fnv1a64_tree(uint64_t h, const char *dir);
 
 double now_ms(void);      /* CLOCK_MONOTONIC */

@@ -1,0 +1,3 @@
+module example.com/libdemo
+
+go 1.19
