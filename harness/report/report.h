@@ -15,7 +15,9 @@
 /* One record, reduced to what the views need. Strings are never NULL
  * (missing ones are ""), except upstream (NULL when the record has none). */
 typedef struct {
-    char *go, *goos, *goarch, *buildmode, *host, *kase, *area, *status;
+    char *go;           /* the column label: the release, plus "/arch" for a non-native arch of a several-arch matrix */
+    char *release;      /* the record's own "go" field (go1.22.12) */
+    char *goos, *goarch, *buildmode, *host, *kase, *area, *status;
     char *expect, *detail, *stderr_head, *upstream;
     char *outcome;      /* "exit 0", "signal SIGSEGV", "timeout", "build-fail" … */
     double duration_ms;

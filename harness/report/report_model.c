@@ -398,6 +398,7 @@ static const char *jr_record(jr *j, const char *p, rrec *r, char **why)
     if (!*why && !have_claims) *why = xstrdup("record lacks array \"claims\"");
     if (!*why && !have_dur) *why = xstrdup("record lacks number \"duration_ms\"");
     if (*why) goto bad;
+    r->release = xstrdup(f[F_GO]);
     r->go = f[F_GO]; r->goos = f[F_GOOS]; r->goarch = f[F_GOARCH]; r->buildmode = f[F_MODE]; r->host = f[F_HOST];
     r->kase = f[F_CASE]; r->area = f[F_AREA]; r->status = f[F_STATUS]; r->expect = f[F_EXPECT]; r->detail = f[F_DETAIL];
     r->stderr_head = f[F_STDERR] ? f[F_STDERR] : xstrdup("");
@@ -426,7 +427,7 @@ bad:
 
 static void rrec_free(rrec *r)
 {
-    free(r->go); free(r->goos); free(r->goarch); free(r->buildmode); free(r->host); free(r->kase);
+    free(r->go); free(r->release); free(r->goos); free(r->goarch); free(r->buildmode); free(r->host); free(r->kase);
     free(r->area); free(r->status); free(r->expect); free(r->detail); free(r->stderr_head);
     free(r->upstream); free(r->outcome); free(r->json);
     sl_free(&r->claims);
