@@ -157,7 +157,12 @@ char *outcome_want_text(const case_desc *c)
 static bool valid_claim(const char *s)
 {
     if (*s == '!') s++;
-    return s[0] == 'C' && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) && !s[3];
+    if (!(s[0] == 'C' && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]))) return false;
+    if (!s[3]) return true;
+    if (s[3] != '.' || !s[4]) return false; /* C10.args: one part of the claim */
+    for (s += 4; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_') return false;
+    return true;
 }
 
 static bool valid_word(const char *s)
@@ -189,6 +194,7 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
     c->path = xstrdup(path);
     c->dir = path_dirname(path);
     c->timeout_s = 30;
+    c->trials = 1;
     char *copy = xstrdup(text);
     int lineno = 0;
     bool seen_kind = false;
@@ -250,11 +256,17 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
             long t = strtol(val, &end, 10);
             if (*end || t <= 0 || t > 3600) FAIL("timeout must be 1..3600 seconds, not `%s`", val);
             c->timeout_s = (int)t;
+        } else if (strcmp(key, "trials") == 0) {
+            char *end;
+            long t = strtol(val, &end, 10);
+            if (*end || t < 1 || t > 1000) FAIL("trials must be 1..1000, not `%s`", val);
+            c->trials = (int)t;
         } else if (strcmp(key, "claims") == 0) {
             sl_free(&hs);
             sl_split(&hs, val, " \t,");
             for (size_t i = 0; i < hs.n; i++) {
-                if (!valid_claim(hs.v[i])) FAIL("bad claim id `%s` (want C01, or !C01 when a pass refutes it)", hs.v[i]);
+                if (!valid_claim(hs.v[i]))
+                    FAIL("bad claim id `%s` (want C01, !C01 when a pass refutes it, C01.part for one part)", hs.v[i]);
                 sl_add(&c->claims, hs.v[i]);
             }
         } else if (strcmp(key, "xfail") == 0) {

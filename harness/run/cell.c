@@ -230,49 +230,106 @@ json_t *cell_execute(const run_ctx *ctx, const cell *x)
             for (size_t i = 0; i < x->c->env.n; i++) sl_add(&env, x->c->env.v[i]);
             sl_add_owned(&env, NULL);
             env.n--;
-            proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
-                            .cwd = x->c->dir,
-                            .timeout_ms = (int)(x->c->timeout_s * 1000 * ctx->b.timeout_mult * emulated_timeout_factor(ctx, x)),
-                            .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
-            proc_result pr;
-            proc_run(&s, &pr);
-            if (pr.kind == PROC_INTERRUPTED) {
+            /* A case of N trials runs the probe N times with seeds seed,
+             * seed+1, …: the record counts each trial's status, outcome and
+             * (for a trial that did not pass) detail, and keeps the fields of
+             * the first trial that did not pass, else of the last. */
+            int ntrials = x->c->trials > 1 ? x->c->trials : 1;
+            const char *cap = getenv("GOCOMPAT_MAX_TRIALS");
+            if (ntrials > 1 && cap && atoi(cap) > 0 && atoi(cap) < ntrials) ntrials = atoi(cap);
+            size_t seed_at = 3; /* env.v[3] is GOCOMPAT_SEED */
+            json_t *t_status = json_object(), *t_outcome = json_object(), *t_detail = json_object();
+            unsigned met = 0;
+            bool kept_failure = false;
+            for (int k = 0; k < ntrials; k++) {
+                free(env.v[seed_at]);
+                env.v[seed_at] = xasprintf("GOCOMPAT_SEED=%llu", ctx->seed + (unsigned long long)k);
+                proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
+                                .cwd = x->c->dir,
+                                .timeout_ms = (int)(x->c->timeout_s * 1000 * ctx->b.timeout_mult * emulated_timeout_factor(ctx, x)),
+                                .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
+                proc_result pr;
+                proc_run(&s, &pr);
+                if (pr.kind == PROC_INTERRUPTED) {
+                    proc_result_free(&pr);
+                    sl_free(&env);
+                    for (size_t i = 0; argv[i]; i++) free(argv[i]);
+                    free(argv);
+                    fixture_build_free(&fb);
+                    json_decref(r);
+                    json_decref(t_status);
+                    json_decref(t_outcome);
+                    json_decref(t_detail);
+                    return NULL;
+                }
+                probe_report rep;
+                report_parse(pr.report, pr.report_len, &rep);
+                verdict v = judge(x->c, &pr, &rep);
+                json_t *oj = outcome_json(&pr);
+                const char *okind = json_string_value(json_object_get(oj, "kind"));
+                char *okey = !strcmp(okind, "exit") ? xasprintf("exit %d", pr.code)
+                             : !strcmp(okind, "signal") ? xasprintf("signal %s", json_string_value(json_object_get(oj, "signal")))
+                                                        : xstrdup(okind);
+                json_object_set_new(t_status, v.status, json_integer(json_integer_value(json_object_get(t_status, v.status)) + 1));
+                json_object_set_new(t_outcome, okey, json_integer(json_integer_value(json_object_get(t_outcome, okey)) + 1));
+                free(okey);
+                bool passed = !strcmp(v.status, "pass");
+                met += passed;
+                if (!passed && v.detail)
+                    json_object_set_new(t_detail, v.detail, json_integer(json_integer_value(json_object_get(t_detail, v.detail)) + 1));
+                bool keep = !kept_failure && (!passed || k == ntrials - 1);
+                kept_failure |= !passed;
+                if (keep) {
+                    set_status(ctx, r, x, v.status);
+                    if (!strcmp(v.status, "error") || !strcmp(v.status, "skip")) set_str(r, "status", v.status);
+                    set_str(r, "detail", v.detail);
+                    json_object_set_new(r, "outcome", oj);
+                    oj = NULL;
+                    json_object_update(ev, rep.facts);
+                    bool clean = pr.kind == PROC_EXIT && pr.code == 0;
+                    if (rep.mark_name && !clean && pr.end_ns > rep.mark_ns) {
+                        json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr.end_ns - rep.mark_ns) / 1e6));
+                        json_object_set_new(ev, "death_after", json_string(rep.mark_name));
+                    }
+                    json_object_set_new(ev, "rusage", rusage_json(&pr));
+                    json_object_set_new(ev, "stdout_bytes", json_integer((json_int_t)pr.out.total));
+                    json_object_set_new(ev, "stderr_bytes", json_integer((json_int_t)pr.err.total));
+                    if (pr.leftovers) json_object_set_new(ev, "leftover_processes", json_true());
+                    if (rep.junk) json_object_set_new(ev, "report_junk_lines", json_integer(rep.junk));
+                    if (pr.report_truncated) json_object_set_new(ev, "report_truncated", json_true());
+                    json_object_set_new(ev, "seed", json_integer((json_int_t)(ctx->seed + (unsigned long long)k)));
+                    char *errtext = capture_text(&pr.err);
+                    char *h = head_of(errtext, STDERR_HEAD_BYTES);
+                    set_str(r, "stderr_head", h);
+                    free(h);
+                    free(errtext);
+                }
+                json_decref(oj);
+                free(v.detail);
+                report_free(&rep);
                 proc_result_free(&pr);
-                sl_free(&env);
-                for (size_t i = 0; argv[i]; i++) free(argv[i]);
-                free(argv);
-                fixture_build_free(&fb);
-                json_decref(r);
-                return NULL;
             }
-            probe_report rep;
-            report_parse(pr.report, pr.report_len, &rep);
-            verdict v = judge(x->c, &pr, &rep);
-            set_status(ctx, r, x, v.status);
-            if (!strcmp(v.status, "error") || !strcmp(v.status, "skip")) set_str(r, "status", v.status);
-            set_str(r, "detail", v.detail);
-            json_object_set_new(r, "outcome", outcome_json(&pr));
-            json_object_update(ev, rep.facts);
-            bool clean = pr.kind == PROC_EXIT && pr.code == 0;
-            if (rep.mark_name && !clean && pr.end_ns > rep.mark_ns) {
-                json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr.end_ns - rep.mark_ns) / 1e6));
-                json_object_set_new(ev, "death_after", json_string(rep.mark_name));
+            if (ntrials > 1) {
+                /* A measurement: it passes when every trial gave a verdict;
+                 * how often the expectation was met is trials.met, and the
+                 * claims ledger judges on the counts. */
+                json_int_t nerr = json_integer_value(json_object_get(t_status, "error"));
+                json_int_t nskip = json_integer_value(json_object_get(t_status, "skip"));
+                const char *st = nerr ? "error" : nskip == ntrials ? "skip" : "pass";
+                set_status(ctx, r, x, st);
+                if (nerr || nskip == ntrials) set_str(r, "status", st);
+                char *d = xasprintf("expectation met in %u of %d trials (seeds %llu..%llu)%s%s", met, ntrials, ctx->seed,
+                                    ctx->seed + (unsigned long long)ntrials - 1, met < (unsigned)ntrials ? "; first other: " : "",
+                                    met < (unsigned)ntrials ? json_string_value(json_object_get(r, "detail")) : "");
+                set_str(r, "detail", d);
+                free(d);
+                json_object_set_new(r, "trials", json_pack("{s:i, s:I, s:i, s:O, s:O, s:O}", "n", ntrials, "seed",
+                                                           (json_int_t)ctx->seed, "met", (int)met, "statuses", t_status,
+                                                           "outcomes", t_outcome, "details", t_detail));
             }
-            json_object_set_new(ev, "rusage", rusage_json(&pr));
-            json_object_set_new(ev, "stdout_bytes", json_integer((json_int_t)pr.out.total));
-            json_object_set_new(ev, "stderr_bytes", json_integer((json_int_t)pr.err.total));
-            if (pr.leftovers) json_object_set_new(ev, "leftover_processes", json_true());
-            if (rep.junk) json_object_set_new(ev, "report_junk_lines", json_integer(rep.junk));
-            if (pr.report_truncated) json_object_set_new(ev, "report_truncated", json_true());
-            json_object_set_new(ev, "seed", json_integer((json_int_t)ctx->seed));
-            char *errtext = capture_text(&pr.err);
-            char *h = head_of(errtext, STDERR_HEAD_BYTES);
-            set_str(r, "stderr_head", h);
-            free(h);
-            free(errtext);
-            free(v.detail);
-            report_free(&rep);
-            proc_result_free(&pr);
+            json_decref(t_status);
+            json_decref(t_outcome);
+            json_decref(t_detail);
             sl_free(&env);
             for (size_t i = 0; argv[i]; i++) free(argv[i]);
             free(argv);
