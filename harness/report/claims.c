@@ -272,8 +272,8 @@ const char *ledger_rule(const ledger_claim *c, const ledger_ev *e)
     if (p && p->once)
         return e->negated ? "judged once: it holds if the expectation failed in at least one trial"
                           : "judged once: it holds if the expectation was met in at least one trial";
-    return e->negated ? "judged every: a pass refutes, a fail supports; every trial must support"
-                      : "judged every: a pass supports, a fail refutes; every trial must support";
+    return e->negated ? "judged every: a pass refutes, a fail supports; the part holds only if every observation (each trial) supports it"
+                      : "judged every: a pass supports, a fail refutes; the part holds only if every observation (each trial) supports it";
 }
 
 /* One link of one record to one part: what it says. */
