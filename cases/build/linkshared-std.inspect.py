@@ -50,10 +50,15 @@ def head(text, n=3):
 
 
 def go(args, cwd, timeout):
+    """Run the go command; a timeout is a result (exit status None)."""
     env = ge.go_env(GO111MODULE="off", GOPATH=os.path.join(cwd, "gopath"))
     t0 = time.monotonic()
-    r = subprocess.run([os.environ["GOCOMPAT_GO"]] + args, cwd=cwd, env=env, capture_output=True, text=True,
-                       timeout=timeout, check=False)
+    try:
+        r = subprocess.run([os.environ["GOCOMPAT_GO"]] + args, cwd=cwd, env=env, capture_output=True, text=True,
+                           timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as e:
+        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        r = subprocess.CompletedProcess(e.cmd, None, "", "timed out after %d s; %s" % (timeout, err))
     return r, time.monotonic() - t0
 
 
@@ -82,7 +87,7 @@ def main():
     p.fact("std_install_cached", cached)
     if rc != 0:
         p.fact("std_install_stderr", err)
-        p.fail("go install -buildmode=shared std failed (exit %d): %s" % (rc, err))
+        p.fail("go install -buildmode=shared std failed (exit %s): %s" % (rc, err))
         return
     libs = [f for f in os.listdir(pkgdir) if f.endswith(".so")]
     p.fact("shared_libraries", sorted(libs))
@@ -91,11 +96,12 @@ def main():
     work = tempfile.mkdtemp(prefix="gocompat-linkshared-")
     with open(os.path.join(work, "main.go"), "w") as f:
         f.write(PROGRAM)
-    r, _ = go(["build", "-linkshared", "-pkgdir", pkgdir, "-o", "prog", "main.go"], work, 600)
+    r, secs = go(["build", "-linkshared", "-pkgdir", pkgdir, "-o", "prog", "main.go"], work, 1500)
     p.fact("build_exit", r.returncode)
+    p.fact("build_seconds", round(secs, 1))
     if r.returncode != 0:
         p.fact("build_stderr", head(r.stderr))
-        p.fail("go build -linkshared failed (exit %d): %s" % (r.returncode, head(r.stderr, 1)))
+        p.fail("go build -linkshared failed (exit %s): %s" % (r.returncode, head(r.stderr, 1)))
         return
     try:
         run = subprocess.run([os.path.join(work, "prog")], capture_output=True, text=True, timeout=60, check=False)
