@@ -18,7 +18,7 @@ AREAS = ["abi", "symbols", "tls", "threads", "lifecycle", "panic", "signals", "b
 STATUSES = ["pass"] * 40 + ["fail"] * 3 + ["xfail", "xpass", "skip", "error"]
 
 
-def record(rng, go, case, area, host, mode, claims):
+def record(rng, go, case, area, host, mode, claims, goarch="amd64"):
     status = rng.choice(STATUSES)
     sig = status in ("fail", "xfail") and rng.random() < 0.5
     outcome = {"kind": "signal", "signal": "SIGSEGV"} if sig else {"kind": "exit", "code": 0 if status == "pass" else 1}
@@ -36,7 +36,7 @@ def record(rng, go, case, area, host, mode, claims):
     if status in ("fail", "xfail"):
         ev["time_to_death_ms"] = rng.uniform(2, 20)
     return {
-        "schema": "gocompat.result/1", "go": go, "goos": "linux", "goarch": "amd64", "buildmode": mode,
+        "schema": "gocompat.result/1", "go": go, "goos": "linux", "goarch": goarch, "buildmode": mode,
         "host": host, "case": case, "area": area, "status": status, "outcome": outcome,
         "expect": "the exported functions answer as the C oracle does [exit 0]",
         "detail": "exit 0" if status == "pass" else "Add(2,3) = 6, want 5 <&> \"quoted\"",
@@ -51,21 +51,31 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("n", type=int)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--arches", default="amd64",
+                    help="comma-separated GOARCHes; the first is native, the others carry an emulator")
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    arches = a.arches.split(",")
     recs = []
-    ncase = max(1, a.n // (len(GOS) * len(RUNS)) + 1)
+    ncase = max(1, a.n // (len(GOS) * len(RUNS) * len(arches)) + 1)
     for i in range(ncase):
         area = AREAS[i % len(AREAS)]
         case = "%s/case-%04d" % (area, i)
         claims = ["C%02d" % (1 + i % 36)] if i % 3 else ["!C%02d" % (1 + i % 36)]
-        for host, mode in RUNS:
-            for go in GOS:
-                if len(recs) == a.n:
-                    break
-                recs.append(record(rng, go, case, area, host, mode, claims))
-    tcs = [{"path": "/usr/lib/go-%s/bin/go" % g[2:6], "version": g, "goos": "linux", "goarch": "amd64",
-            "cc": "gcc", "cgo_enabled": True} for g in GOS]
+        for arch in arches:
+            for host, mode in RUNS:
+                for go in GOS:
+                    if len(recs) == a.n:
+                        break
+                    recs.append(record(rng, go, case, area, host, mode, claims, arch))
+    tcs = []
+    for k, arch in enumerate(arches):
+        for g in GOS:
+            t = {"path": "/usr/lib/go-%s/bin/go" % g[2:6], "version": g, "goos": "linux", "goarch": arch,
+                 "cc": "gcc", "cgo_enabled": True}
+            if k:
+                t["emulator"] = "qemu-" + arch
+            tcs.append(t)
     json.dump({"schema": "gocompat.matrix/1", "generated": "2026-11-23T00:00:00Z", "toolchains": tcs,
                "records": recs}, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")

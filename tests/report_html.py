@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """index.html in a real headless Chromium.
 
-Renders the views of a small synthetic matrix with `gocompat report`, loads
-index.html in headless Chromium driven over the DevTools protocol (through
---remote-debugging-pipe, so nothing but the standard library is needed),
-then: checks the drawn matrix against the records, applies filters, clicks
+Renders the views of a small synthetic matrix of three arches (amd64 native,
+arm64 and 386 emulated) with `gocompat report`, loads index.html in headless
+Chromium driven over the DevTools protocol (through --remote-debugging-pipe,
+so nothing but the standard library is needed), then: checks the drawn
+matrix against the records cell by cell (each record id once, in its
+release × arch column, with its status), applies filters, clicks
 a cell with a real mouse event and reads the evidence panel, follows a deep
 link, compares the claims table with claims.json, checks that no request
 left the machine, and takes a screenshot.
@@ -21,6 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+HERE_ = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE_)
+import views_cells  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAILED = []
@@ -138,7 +144,8 @@ class Browser:
 
 
 def synthetic_matrix(path):
-    out = subprocess.run([sys.executable, os.path.join(HERE, "gen_matrix.py"), "280", "--seed", "7"],
+    out = subprocess.run([sys.executable, os.path.join(HERE, "gen_matrix.py"), "630", "--seed", "7",
+                          "--arches", "amd64,arm64,386"],
                          check=True, capture_output=True, text=True).stdout
     doc = json.loads(out)
     recs = doc["records"]
@@ -180,9 +187,30 @@ def main():
 
         cells = b.js("document.querySelectorAll('#matrix td.cell[data-id]').length")
         check(cells == len(recs), "every record is a cell (%s of %d)" % (cells, len(recs)))
-        gos = sorted({r["go"] for r in recs}, key=lambda v: [int(x) for x in v[2:].split(".")])
+        labels = views_cells.column_labels(doc)
+        gos = sorted(set(labels), key=lambda c: (views_cells.version_key(c), c))
         heads = b.js("[...document.querySelector('#matrix table thead tr').children].slice(3).map(e=>e.textContent)")
-        check(heads == gos, "release columns oldest first: %s" % heads)
+        check(heads == gos, "release x arch columns oldest first (%d): %s" % (len(heads), heads[:4]))
+        # Cell by cell: each drawn cell's record id, status, column header and row.
+        drawn = b.js("[...document.querySelectorAll('#matrix td.cell[data-id]')].map(td=>{const tr=td.parentNode;"
+                     "const th=tr.closest('table').querySelector('thead tr').children[td.cellIndex];"
+                     "return [td.dataset.id,td.dataset.status,th.textContent,tr.children[0].textContent,"
+                     "tr.children[1].textContent,tr.children[2].textContent]})")
+        want = {}
+        for r, col in zip(recs, labels):
+            rid = views_cells.record_id(r["go"], r["goarch"], r["buildmode"], r["host"], r["case"])
+            want[rid] = (r["status"], col, r["case"], r["host"], r["buildmode"])
+        seen, bad = {}, []
+        for rid, st, col, case, host, mode in drawn:
+            seen[rid] = seen.get(rid, 0) + 1
+            if want.get(rid) != (st, col, case, host, mode):
+                bad.append("%s drawn as %s in %s/%s/%s/%s, record %s" % (rid, st, col, case, host, mode, want.get(rid)))
+        bad += ["%s drawn %d times" % (rid, seen.get(rid, 0)) for rid in want if seen.get(rid, 0) != 1]
+        check(not bad, "each record is drawn once, in its column and row, with its status (%d cells; %s)"
+              % (len(drawn), "; ".join(bad[:3]) or "all agree"))
+        empty = b.js("document.querySelectorAll('#matrix td.cell.empty').length")
+        check(empty == len({(r["case"], r["host"], r["buildmode"]) for r in recs}) * len(gos) - len(recs),
+              "the only empty cells are those no record fills (%d)" % empty)
 
         # A filter, applied as a user does: pick an option, the select fires 'change'.
         b.js("(()=>{const s=document.getElementById('f-status');s.value='fail';s.dispatchEvent(new Event('change'))})()")
@@ -233,7 +261,7 @@ def main():
         rid0 = b.js("JSON.parse(document.getElementById('gocompat-data').textContent).ids[0]")
         b.call("Page.navigate", {"url": "about:blank"})
         b.wait_event("Page.loadEventFired")
-        b.load(page + "#go=" + rec0["go"] + "&open=" + rid0)
+        b.load(page + "#go=" + labels[0] + "&open=" + rid0)
         cols = b.js("document.querySelectorAll('#matrix table')[0].querySelectorAll('thead th').length")
         check(cols == 4, "a #go= link shows one release column")
         check(b.js("!document.getElementById('panel').hidden") and

@@ -75,6 +75,7 @@ static char *write_text(const char *dir, const char *name, const char *text)
 static const char CLAIMS[] =
     "# test claims\n## ABI\nC11\tArguments cross bit-exactly.\n## Panics\nC29\tA panic kills the process.\n"
     "C31\tRecovering keeps the host alive.\nC05\tNo case checks this one.\n## Building\nC06\tThe build modes are as listed.\n"
+    "\tholds\tevery listed mode builds\n\trefuted\tone is refused\n\tcases\tbuild/*\n"
     "C35\tpie is ELF DYN.\n";
 
 static void load_synthetic(char **dir, rmodel *m, claim_list *cl)
@@ -248,7 +249,7 @@ START_TEST(ledger_verdicts_follow_the_records)
     ledger_build(&m, &cl, &l);
     /* go1.9.5 is m.gos[0], go1.21.13 m.gos[1]. */
     const ledger_claim *c11 = find_claim(&l, "C11");
-    ck_assert_str_eq(c11->per[0].verdict, "partly"); /* one pass, one fail */
+    ck_assert_str_eq(c11->per[0].verdict, "refuted"); /* one pass, one fail: judged on every cell */
     ck_assert_ptr_nonnull(strstr(c11->per[0].summary, "abi/add c-archive c-archive"));
     ck_assert_str_eq(c11->per[1].verdict, "holds");
     ck_assert_str_eq(c11->verdict, "partly");
@@ -261,7 +262,7 @@ START_TEST(ledger_verdicts_follow_the_records)
     ck_assert_str_eq(c31->per[0].verdict, "refuted");
     ck_assert_str_eq(c31->per[1].verdict, "holds");
     ck_assert(c31->ev[0].negated);
-    /* xfail counts as a fail, xpass as a pass. */
+    /* In a case the claim lists (`cases`), xfail counts as a fail, xpass as a pass. */
     const ledger_claim *c06 = find_claim(&l, "C06");
     ck_assert_str_eq(c06->per[0].verdict, "holds");
     ck_assert_str_eq(c06->per[1].verdict, "refuted");
@@ -309,7 +310,7 @@ START_TEST(ledger_says_when_architectures_disagree)
     ck_assert_str_eq(c11->arches.v[0], "386");
     ck_assert_str_eq(c11->arch_verdict[0], "refuted");
     ck_assert_str_eq(c11->arch_verdict[1], "holds");
-    ck_assert_msg(strstr(c11->summary, "(by architecture: 386 refuted over 1 cell, amd64 holds over 2 cells)"), "%s", c11->summary);
+    ck_assert_msg(strstr(c11->summary, "(by architecture: 386 refuted, amd64 holds)"), "%s", c11->summary);
     const ledger_claim *c29 = find_claim(&l, "C29"); /* same on both: no note */
     ck_assert_str_eq(c29->arch_verdict[0], "holds");
     ck_assert_ptr_null(strstr(c29->summary, "by architecture"));
@@ -466,6 +467,83 @@ START_TEST(malformed_documents_are_refused_clearly)
 }
 END_TEST
 
+/* Parts, polarity, scope, expected failures and trials, and --explain. */
+START_TEST(ledger_judges_parts_scope_and_trials)
+{
+    static const char RULES[] =
+        "## T\n"
+        "C03\tTwo things at once.\n"
+        "\tpart\tfirst\tthe first thing\n\t\tholds\tbuilt\n\t\trefuted\trefused\n\t\tcases\tbuild/one\n"
+        "\tpart\tsecond\tthe second thing\n\t\tcases\tbuild/two\n"
+        "C21\tOnly Python sees it.\n\thosts\tpython-ctypes\n"
+        "C25\tAbout TLS.\n\tcases\ttls/*\n"
+        "C28\tAlways completes.\n"
+        "C40\tCan happen.\n\tjudge\tonce\n";
+    char *dir = unit_tmpdir();
+    json_t *recs = json_array();
+    /* C03: part first holds (pass), part second refuted (a pass of a !link). */
+    json_array_append_new(recs, rec("go1.22.12", "build/one", "none", "exe", "pass", "C03", "built"));
+    json_array_append_new(recs, rec("go1.22.12", "build/two", "none", "exe", "pass", "!C03", "built"));
+    /* A link that names a part directly; one that matches no part. */
+    json_array_append_new(recs, rec("go1.22.12", "build/three", "none", "exe", "pass", "C03.first", "built"));
+    json_array_append_new(recs, rec("go1.22.12", "build/four", "none", "exe", "fail", "C03", "refused"));
+    /* C21: a C host does not observe it; only the Python cell counts. */
+    json_array_append_new(recs, rec("go1.22.12", "threads/main", "c-dlopen", "c-shared", "fail", "!C21", "x"));
+    json_array_append_new(recs, rec("go1.22.12", "threads/main", "python-ctypes", "c-shared", "pass", "!C21", "ok"));
+    /* C25: an expected failure of a case it does not list gives no verdict. */
+    json_array_append_new(recs, rec("go1.22.12", "lifecycle/musl", "c-dlopen", "c-shared", "xfail", "C25", "x"));
+    json_array_append_new(recs, rec("go1.22.12", "tls/exhaust", "c-dlopen", "c-shared", "pass", "C25", "ok"));
+    /* C28 judged on every trial, C40 on one: 19 of 20 met. */
+    json_t *t = rec("go1.22.12", "lifecycle/fork-scheduler", "c-dlopen", "c-shared", "pass", "C28 C40", "met in 19 of 20");
+    json_object_set_new(t, "trials", json_pack("{s:i, s:i, s:i}", "n", 20, "met", 19, "seed", 7));
+    json_array_append_new(recs, t);
+    char *path = path_join(dir, "m.json"), *cp = write_text(dir, "claims.txt", RULES), *err = NULL;
+    ck_assert_int_eq(matrix_write(path, NULL, recs, NULL), 0);
+    rmodel m;
+    claim_list cl;
+    ck_assert_msg(rmodel_load(path, &m, &err) == 0, "%s", err);
+    ck_assert_msg(claims_load(cp, &cl, &err) == 0, "%s", err);
+    ck_assert_uint_eq(m.v[8].trials, 20);
+    ck_assert_uint_eq(m.v[8].trials_met, 19);
+    ledger l;
+    ledger_build(&m, &cl, &l);
+    const ledger_claim *c03 = find_claim(&l, "C03");
+    ck_assert_uint_eq(c03->nparts, 2);
+    ck_assert_str_eq(c03->parts[0].per[0].verdict, "holds");
+    ck_assert_str_eq(c03->parts[1].per[0].verdict, "refuted");
+    ck_assert_str_eq(c03->per[0].verdict, "partly");
+    ck_assert_msg(strstr(c03->per[0].summary, "part second refuted"), "%s", c03->per[0].summary);
+    ck_assert_str_eq(c03->ev[3].why == EV_NO_PART ? "no part" : "?", "no part"); /* build/four names no part */
+    const ledger_claim *c21 = find_claim(&l, "C21");
+    ck_assert_str_eq(c21->per[0].verdict, "refuted"); /* the Python pass of !C21; the C fail is aside */
+    ck_assert_uint_eq(c21->per[0].ref, 1);
+    ck_assert_uint_eq(c21->per[0].sup, 0);
+    ck_assert_int_eq(c21->ev[0].why, EV_HOST_SCOPE);
+    const ledger_claim *c25 = find_claim(&l, "C25");
+    ck_assert_str_eq(c25->per[0].verdict, "holds");
+    ck_assert_int_eq(c25->ev[0].why, EV_XFAIL_ASIDE);
+    ck_assert_str_eq(find_claim(&l, "C28")->per[0].verdict, "refuted"); /* one trial of 20 did not complete */
+    ck_assert_str_eq(find_claim(&l, "C40")->per[0].verdict, "holds");   /* it happened at least once */
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    ck_assert_int_eq(ledger_explain(&l, "C03", f), 0);
+    ck_assert_int_eq(ledger_explain(&l, "C77", f), -1);
+    fclose(f);
+    ck_assert_msg(strstr(out, "part second — refuted: the second thing"), "%s", out);
+    ck_assert_msg(strstr(out, "build/two none exe: pass -> refutes [link !C03: a pass refutes]"), "%s", out);
+    ck_assert_msg(strstr(out, "expect: Add(2,3) == 5 [exit 0]"), "%s", out);
+    ck_assert_msg(strstr(out, "holds if:   built"), "%s", out);
+    free(out);
+    ledger_free(&l);
+    claims_free(&cl);
+    rmodel_free(&m);
+    json_decref(recs);
+    rm_rf(dir);
+    free(path); free(cp); free(dir);
+}
+END_TEST
+
 START_TEST(claim_list_errors_name_the_line)
 {
     char *dir = unit_tmpdir();
@@ -479,6 +557,21 @@ START_TEST(claim_list_errors_name_the_line)
     p = write_text(dir, "d.txt", "C01\tone\nC01\tagain\n");
     ck_assert_int_eq(claims_load(p, &cl, &err), -1);
     ck_assert_ptr_nonnull(strstr(err, "d.txt:2: claim C01 is listed twice"));
+    free(err);
+    free(p);
+    p = write_text(dir, "f.txt", "C01\tone\n\tpart\ta\tfirst\n\tpart\ta\tagain\n");
+    ck_assert_int_eq(claims_load(p, &cl, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "f.txt:3: C01 has two parts named a"));
+    free(err);
+    free(p);
+    p = write_text(dir, "g.txt", "C01\tone\n\tjudge\tsometimes\n");
+    ck_assert_int_eq(claims_load(p, &cl, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "g.txt:2: judge is `every` or `once`"));
+    free(err);
+    free(p);
+    p = write_text(dir, "h.txt", "\tholds\tx\n");
+    ck_assert_int_eq(claims_load(p, &cl, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "h.txt:1: an indented line before any claim"));
     free(err);
     free(p);
     p = write_text(dir, "e.txt", "C01 no tab here\n");
@@ -535,6 +628,7 @@ Suite *suite_report(void)
     tcase_add_test(t, the_native_arch_keeps_the_plain_release_column);
     tcase_add_test(t, ledger_verdicts_follow_the_records);
     tcase_add_test(t, ledger_says_when_architectures_disagree);
+    tcase_add_test(t, ledger_judges_parts_scope_and_trials);
     tcase_add_test(t, renderers_match_golden_files);
     tcase_add_test(t, outputs_escape_hostile_text);
     tcase_add_test(t, malformed_documents_are_refused_clearly);

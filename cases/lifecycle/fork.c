@@ -20,8 +20,9 @@
 
 /* A child that must complete gets a deadline no loaded machine reaches (it
  * bounds a failure, never a pass: such children end in 10-25 ms). A child
- * that needs the scheduler mostly hangs, and any end is a pass, so its
- * window is what every such cell pays: 1 s, 40x a completing child. */
+ * that needs the scheduler hangs in most runs, and every trial of the case
+ * pays its window, so that is 1 s, 40x a completing child; a child still
+ * running then counts as a hang. */
 enum { MUST_COMPLETE_MS = 15000, MAY_HANG_MS = 1000, BUSY_THREADS = 4 };
 
 static double now_ms(void)
@@ -147,12 +148,13 @@ void probe_main(int argc, char **argv)
         for (int i = 0; i < BUSY_THREADS; i++) pthread_join(t[i], NULL);
         /* Only the forking thread exists in the child, but whether a child
          * that needs the scheduler or a GC completes depends on what the
-         * runtime's other threads held at that instant: seen to hang in most
-         * runs and to complete in some (a new goroutine can run on the
-         * child's one M). So the results are evidence; what must hold is
-         * that every child ends cleanly or is a recorded hang, never a crash. */
+         * runtime's other threads held at that instant: it hangs in some
+         * runs and completes in others. The case runs many trials; each
+         * fails when a child did not complete (a hang or a crash: the
+         * detail says which), and the record counts them. */
+        GC_EXPECT(GO_FN(Mix)(0) == 0xe220a8397b1dcdafULL); /* the parent is unharmed */
         for (int i = 0; i < 3; i++)
-            if (strcmp(c[i].how, "ok") && strcmp(c[i].how, "hang")) {
+            if (strcmp(c[i].how, "ok")) {
                 gc_fail("%s: the child ended with %s", c[i].name, c[i].how);
                 return;
             }

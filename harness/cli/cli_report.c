@@ -39,8 +39,11 @@ static const char REPORT_HELP[] =
     "  -i, --input=FILE      matrix document (default results/matrix.json; when\n"
     "                        there is none here, the source tree's results/)\n"
     "  -o, --out=DIR         where to write the views (default results)\n"
-    "      --claims=FILE     the claim list, `Cnn<TAB>text` lines (default\n"
-    "                        cases/claims.txt in the source tree)\n"
+    "      --claims=FILE     the claim list and its rules (default cases/claims.txt\n"
+    "                        in the source tree)\n"
+    "      --explain=Cnn     write nothing; print every cell behind each verdict of\n"
+    "                        claim Cnn, part by part and column by column: the case,\n"
+    "                        its expect line, the link's polarity and the rule applied\n"
     "      --srcdir=DIR      the gocompat source tree (default $GOCOMPAT_SRCDIR or\n"
     "                        where it was configured)\n"
     "      --timing          print the time taken by each view and the peak memory\n"
@@ -120,9 +123,9 @@ int cmd_report(int argc, char **argv)
         { "input", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
         { "claims", required_argument, NULL, 'C' }, { "srcdir", required_argument, NULL, 'S' },
         { "timing", no_argument, NULL, 'T' }, { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "explain", required_argument, NULL, 'E' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
-    const char *in = "results/matrix.json", *out = "results", *claims_path = NULL, *srcdir = NULL;
+    const char *in = "results/matrix.json", *out = "results", *claims_path = NULL, *srcdir = NULL, *explain = NULL;
     bool timing = false, quiet = false;
     int c;
     optind = 1;
@@ -134,6 +137,7 @@ int cmd_report(int argc, char **argv)
         case 'S': srcdir = optarg; break;
         case 'T': timing = true; break;
         case 'q': quiet = true; break;
+        case 'E': explain = optarg; break;
         case 'h': fputs(REPORT_HELP, stdout); return GC_EXIT_OK;
         default: fprintf(stderr, "Try 'gocompat report --help'.\n"); return GC_EXIT_USAGE;
         }
@@ -172,6 +176,18 @@ int cmd_report(int argc, char **argv)
         free(err);
     }
     free(cpath);
+    if (explain) {
+        ledger led;
+        ledger_build(&m, &cl, &led);
+        int rc = ledger_explain(&led, explain, stdout);
+        if (rc < 0) fprintf(stderr, "gocompat: no claim %s in the list or the records\n", explain);
+        ledger_free(&led);
+        claims_free(&cl);
+        rmodel_free(&m);
+        free(in_own);
+        free(out_own);
+        return rc < 0 ? GC_EXIT_USAGE : GC_EXIT_OK;
+    }
     struct stat st;
     if (mkdir_p(out, 0755) < 0 || stat(out, &st) < 0) gc_die(GC_EXIT_USAGE, "cannot create %s: %s", out, strerror(errno));
     if (!S_ISDIR(st.st_mode)) gc_die(GC_EXIT_USAGE, "%s is not a folder; -o names the folder for the views", out);

@@ -158,7 +158,12 @@ char *outcome_want_text(const case_desc *c)
 static bool valid_claim(const char *s)
 {
     if (*s == '!') s++;
-    return s[0] == 'C' && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) && !s[3];
+    if (!(s[0] == 'C' && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]))) return false;
+    if (!s[3]) return true;
+    if (s[3] != '.' || !s[4]) return false; /* C10.args: one part of the claim */
+    for (s += 4; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_') return false;
+    return true;
 }
 
 static bool valid_word(const char *s)
@@ -251,7 +256,7 @@ static char *parse_words(case_parser *ps, const char *key, const char *val)
     if (!strcmp(key, "claims")) {
         sl_split(&ps->hs, val, " \t,");
         for (size_t i = 0; i < ps->hs.n; i++) {
-            if (!valid_claim(ps->hs.v[i])) REFUSE("bad claim id `%s` (want C01, or !C01 when a pass refutes it)", ps->hs.v[i]);
+            if (!valid_claim(ps->hs.v[i])) REFUSE("bad claim id `%s` (want C01, !C01 when a pass refutes it, C01.part for one part)", ps->hs.v[i]);
             sl_add(&c->claims, ps->hs.v[i]);
         }
         return NULL;
@@ -305,6 +310,12 @@ static char *parse_key(case_parser *ps, const char *key, const char *val, int li
         c->timeout_s = (int)t;
         return NULL;
     }
+    if (!strcmp(key, "trials")) {
+        long long t;
+        if (parse_llong(val, 1, 1000, &t)) REFUSE("trials must be 1..1000, not `%s`", val);
+        c->trials = (int)t;
+        return NULL;
+    }
     if (!strcmp(key, "claims") || !strcmp(key, "arch")) return parse_words(ps, key, val);
     if (!strcmp(key, "xfail")) return parse_xfail(ps, val, lineno);
     if (!strcmp(key, "hostflag")) { sl_add(&c->hostflags, val); return NULL; }
@@ -355,6 +366,7 @@ int case_parse(const char *path, const char *text, case_desc *c, char **err)
     c->path = xstrdup(path);
     c->dir = path_dirname(path);
     c->timeout_s = 30;
+    c->trials = 1;
     case_parser ps = { .c = c };
     char *copy = xstrdup(text), *next = copy, *why = NULL;
     int lineno = 0;

@@ -35,7 +35,8 @@ typedef struct {
     char *expect;
     outcome_want *want; size_t nwant;
     int timeout_s;
-    strlist claims;     /* "C11"; "!C12" = a pass refutes C12 */
+    int trials;         /* run the probe this many times (seeds seed..seed+N-1); 1: once */
+    strlist claims;     /* "C11"; "!C12" = a pass refutes C12; "C10.args" names a part */
     xfail_rule *xfails; size_t nxfails;
     strlist buildflags; /* extra `go build` arguments, one per line */
     strlist buildenv;   /* extra environment for the fixture build */

@@ -39,7 +39,7 @@ static const char CSS[] =
 static const char JS[] =
     "'use strict';\n"
     "const D=JSON.parse(document.getElementById('gocompat-data').textContent);\n"
-    "const R=D.records,IDX=new Map();D.ids.forEach((id,i)=>IDX.set(id,i));\n"
+    "const R=D.records,COL=D.cols,IDX=new Map();D.ids.forEach((id,i)=>IDX.set(id,i));\n"
     "const SHORT={pass:'ok',fail:'FAIL',xfail:'xf',xpass:'XP',skip:'skip',error:'ERR'};\n"
     "const KEYS=['area','go','buildmode','host','status'];\n"
     "const $=(s)=>document.querySelector(s);\n"
@@ -62,8 +62,8 @@ static const char JS[] =
     "if(e.value!==s[k])e.value=''}\n"
     " const gos=D.gos.filter(g=>!s.go||g===s.go);const rows=new Map();let shown=0;\n"
     " R.forEach((r,i)=>{if(s.area&&r.area!==s.area||s.buildmode&&r.buildmode!==s.buildmode||s.host&&r.host!==s.host||"
-    "s.go&&r.go!==s.go||!statusOk(r.status,s.status))return;shown++;const k=r.area+'\\u001f'+r.case+'\\u001f'+r.host+'\\u001f'+r.buildmode;"
-    "let row=rows.get(k);if(!row){row={r:r,cells:{}};rows.set(k,row)}row.cells[r.go]=i});\n"
+    "s.go&&COL[i]!==s.go||!statusOk(r.status,s.status))return;shown++;const k=r.area+'\\u001f'+r.case+'\\u001f'+r.host+'\\u001f'+r.buildmode;"
+    "let row=rows.get(k);if(!row){row={r:r,cells:{}};rows.set(k,row)}row.cells[COL[i]]=i});\n"
     " const m=$('#matrix');m.textContent='';let area=null,tb=null;\n"
     " for(const row of [...rows.values()].sort((a,b)=>a.r.area<b.r.area?-1:a.r.area>b.r.area?1:0)){"
     "if(row.r.area!==area){area=row.r.area;m.appendChild(el('h3',{id:'area-'+area},area));const t=el('table',{'class':'matrix'});"
@@ -73,14 +73,14 @@ static const char JS[] =
     "tr.appendChild(el('td',null,row.r.buildmode));\n"
     "  for(const g of gos){const i=row.cells[g];if(i===undefined){tr.appendChild(el('td',{'class':'cell empty'},''));continue}"
     "const r=R[i];const td=el('td',{'class':'cell st-'+r.status,'data-id':D.ids[i],'data-status':r.status});"
-    "const b=el('button',{type:'button',title:r.go+' '+r.case+' '+r.host+' '+r.buildmode+': '+r.status},SHORT[r.status]||r.status);"
+    "const b=el('button',{type:'button',title:COL[i]+' '+r.case+' '+r.host+' '+r.buildmode+': '+r.status},SHORT[r.status]||r.status);"
     "b.addEventListener('click',()=>{const st=state();st.open=D.ids[i];setState(st)});td.appendChild(b);tr.appendChild(td)}\n"
     "  tb.appendChild(tr)}\n"
     " if(!rows.size)m.appendChild(el('p',{id:'nothing'},'No record matches these filters.'));\n"
     " $('#shown').textContent=shown+' of '+R.length+' records';panel(s.open)}\n"
     "function panel(id){const p=$('#panel');const i=IDX.get(id);if(!id||i===undefined){p.hidden=true;return}\n"
     " const r=R[i];const c=$('#panel-body');c.textContent='';p.hidden=false;\n"
-    " c.appendChild(el('h2',{id:'panel-title'},r.case+' — '+r.host+' ['+r.buildmode+'] — '+r.go));\n"
+    " c.appendChild(el('h2',{id:'panel-title'},r.case+' — '+r.host+' ['+r.buildmode+'] — '+COL[i]));\n"
     " const dl=el('dl');const add=(k,v)=>{if(v===undefined||v===null||v==='')return;dl.appendChild(el('dt',null,k));"
     "const dd=el('dd',{'data-field':k});if(v instanceof Node)dd.appendChild(v);else dd.textContent=String(v);dl.appendChild(dd)};\n"
     " add('status',r.status);add('outcome',outcome(r.outcome));add('expect',r.expect);add('detail',r.detail);\n"
@@ -97,7 +97,7 @@ static const char JS[] =
     "  const td=el('td');td.appendChild(el('div',null,c.text));td.appendChild(el('div',{'class':'claim-ev'},c.summary));\n"
     "  if(c.ev.length){const d=el('details',{'class':'claim-ev'});d.appendChild(el('summary',null,c.ev.length+' records'));\n"
     "   const ul=el('ul');d.addEventListener('toggle',()=>{if(ul.childNodes.length)return;for(const [id,bears] of c.ev.slice(0,500)){"
-    "const r=R[IDX.get(id)];if(!r)continue;const li=el('li');const a=el('a',{href:'#open='+id},r.go+' '+r.case+' '+r.host+' '+r.buildmode+': '+r.status);"
+    "const j=IDX.get(id),r=R[j];if(!r)continue;const li=el('li');const a=el('a',{href:'#open='+id},COL[j]+' '+r.case+' '+r.host+' '+r.buildmode+': '+r.status);"
     "a.addEventListener('click',ev=>{ev.preventDefault();const st=state();st.open=id;setState(st)});li.appendChild(a);"
     "li.appendChild(document.createTextNode(' — '+bears+' — '+(r.detail||'')));ul.appendChild(li)}"
     "if(c.ev.length>500)ul.appendChild(el('li',null,'… '+(c.ev.length-500)+' more in claims.json'))});d.appendChild(ul);td.appendChild(d)}\n"
@@ -202,6 +202,14 @@ void render_html(const rmodel *m, const ledger *l, const strlist *bench, FILE *f
     }
     fputs("],\"ids\":[", f);
     for (size_t i = 0; i < m->n; i++) fprintf(f, "%s\"%s\"", i ? "," : "", m->v[i].id);
+    /* Each record's column: its release, with the arch when the matrix has
+     * several ("go1.22.12/arm64"). A record's own "go" field names only the
+     * release, so the page keys cells and filters by this label. */
+    fputs("],\"cols\":[", f);
+    for (size_t i = 0; i < m->n; i++) {
+        if (i) fputc(',', f);
+        json_str(f, m->v[i].go, true);
+    }
     fputs("],\"records\":[", f);
     for (size_t i = 0; i < m->n; i++) {
         if (i) fputc(',', f);

@@ -15,10 +15,13 @@
 /* One record, reduced to what the views need. Strings are never NULL
  * (missing ones are ""), except upstream (NULL when the record has none). */
 typedef struct {
-    char *go, *goos, *goarch, *buildmode, *host, *kase, *area, *status;
+    char *go;           /* the column label: the release, plus "/arch" for a non-native arch of a several-arch matrix */
+    char *release;      /* the record's own "go" field (go1.22.12) */
+    char *goos, *goarch, *buildmode, *host, *kase, *area, *status;
     char *expect, *detail, *stderr_head, *upstream;
     char *outcome;      /* "exit 0", "signal SIGSEGV", "timeout", "build-fail" … */
     double duration_ms;
+    unsigned trials, trials_met; /* a record of N trials: how many met the expectation (0, 0: one run) */
     strlist claims;     /* "C11", "!C12" */
     char *json;         /* the whole record as compact JSON, '<' written \u003c */
     char id[16];        /* "r" + 12 hex digits of the cell key's hash: the anchor in index.html */
@@ -49,33 +52,88 @@ bool status_unexpected(const char *status); /* fail, error, xpass */
  * not; skip and error: no verdict. Returns 1, 0 or -1. */
 int status_met(const char *status);
 
-/* ---- claims ---- */
-typedef struct { char *id, *section, *text; } claim;
+/* ---- claims ----
+ * cases/claims.txt: `Cnn<TAB>text` starts a claim; indented `KEY<TAB>value`
+ * lines after it describe it, or its parts after `part<TAB>NAME<TAB>text`:
+ *   holds    the observation that makes the claim (part) hold
+ *   refuted  the observation that refutes it
+ *   judge    every (default: it holds when every observation supports it)
+ *            or once (a claim about what can happen: one supporting
+ *            observation is enough)
+ *   cases    globs of the cases whose plain `Cnn` links bear on this part
+ *            (a part of a claim with several parts takes plain links only
+ *            from these; `Cnn.part` names it directly), and the cases that
+ *            are about it: an expected failure bears on a part only through
+ *            a case listed here
+ *   hosts    only cells from these hosts observe it
+ *   arches   only cells of these GOARCHes observe it
+ * A claim without `part` lines is one part named "". */
+typedef struct {
+    char *name, *text, *holds, *refuted;
+    strlist cases, hosts, arches;
+    bool once;
+} claim_part;
+typedef struct {
+    char *id, *section, *text;
+    claim_part *parts;
+    size_t nparts;
+} claim;
 typedef struct { claim *v; size_t n; } claim_list;
 
-/* Read `Cnn<TAB>text` lines (`## Section` headings, `#` comments). Returns 0
- * or -1 with *err "file:line: why". */
+/* Read cases/claims.txt. Returns 0 or -1 with *err "file:line: why". */
 int claims_load(const char *path, claim_list *l, char **err);
 void claims_free(claim_list *l);
-/* The ledger (schema gocompat.claims/1): for each claim and release a
- * verdict — holds, refuted, partly, n/a or untested — with its evidence.
+/* The ledger (schema gocompat.claims/1): for each claim, each of its parts
+ * and each release column a verdict — holds, refuted, partly (some parts
+ * hold, some are refuted), n/a or untested — with the cells behind it.
  * Claims named by records but absent from the list are added with text
  * "(not in the claim list)". */
-typedef struct { size_t rec; signed char bears; bool negated; } ledger_ev; /* bears: 1 supports, -1 refutes, 0 no verdict */
+enum {
+    EV_BEARS,        /* supports or refutes */
+    EV_SKIP,         /* skip: no verdict */
+    EV_ERROR,        /* error: no verdict */
+    EV_XFAIL_ASIDE,  /* an expected failure of a case not listed in the part's `cases` */
+    EV_HOST_SCOPE,   /* the part is observed only from other hosts */
+    EV_ARCH_SCOPE,   /* the part is about other arches */
+    EV_NO_PART,      /* the link names no part of the claim */
+};
+typedef struct {
+    size_t rec;
+    signed char bears;  /* 1 supports, -1 refutes, 0 no verdict */
+    bool negated;       /* named as !Cnn: a pass refutes */
+    unsigned char why;  /* EV_* */
+    int part;           /* index in the claim's parts, -1 none */
+    unsigned sup, ref;  /* observations (trials) supporting and refuting */
+    const char *link;   /* the record's link text, "!C10.a" */
+} ledger_ev;
 typedef struct { const char *verdict; char *summary; size_t sup, ref, none; } ledger_tc;
+typedef struct {
+    const claim_part *def;
+    ledger_tc *per;            /* one per release column */
+    const char *verdict;       /* over every column */
+    const char **arch_verdict; /* one per arch of the claim */
+} ledger_part;
 typedef struct {
     char *id, *section, *text;
     const char *verdict;
     char *summary;
     ledger_tc *per;     /* one per release of the model, in its order */
     strlist arches;     /* the GOARCHes with evidence, sorted */
-    const char **arch_verdict; /* one per arch: its cells of every release together */
+    const char **arch_verdict; /* one per arch: its columns together */
+    ledger_part *parts;
+    size_t nparts;
+    claim_part *own_parts; /* for a claim not in the list */
     ledger_ev *ev;
     size_t nev;
 } ledger_claim;
 typedef struct { const rmodel *m; ledger_claim *v; size_t n; } ledger;
+/* The list must outlive the ledger (parts point into it). */
 void ledger_build(const rmodel *m, const claim_list *l, ledger *out);
 void ledger_free(ledger *l);
+/* Every cell behind each verdict of claim `id`: the case, its expect line,
+ * the link's polarity and the rule applied. Returns -1 for an unknown id. */
+int ledger_explain(const ledger *l, const char *id, FILE *f);
+const char *ledger_rule(const ledger_claim *c, const ledger_ev *e); /* the rule applied to one cell, in words */
 
 /* ---- renderers ---- */
 void render_md(const rmodel *m, FILE *f);

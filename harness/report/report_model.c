@@ -302,6 +302,7 @@ static const char *jr_record(jr *j, const char *p, rrec *r, char **why)
     char *f[NF] = { 0 };
     char *okind = NULL, *osig = NULL;
     double ocode = 0, dur = 0;
+    unsigned trials = 0, trials_met = 0;
     bool have_code = false, have_dur = false, have_outcome = false, have_ev = false, have_claims = false;
     strlist claims = { 0 };
     *why = NULL;
@@ -377,6 +378,17 @@ static const char *jr_record(jr *j, const char *p, rrec *r, char **why)
         } else if (!strcmp(key, "duration_ms") && p < end && (*p == '-' || isdigit((unsigned char)*p))) {
             p = jr_number(j, p, &dur);
             have_dur = true;
+        } else if (!strcmp(key, "trials") && p < end && *p == '{') {
+            /* {"n": 20, "met": 1, "seed": …, "outcomes": {…}}: rare and small. */
+            const char *q = jr_value(j, p, 1);
+            json_t *t = q ? json_loadb(p, (size_t)(q - p), 0, NULL) : NULL;
+            json_int_t n = json_integer_value(json_object_get(t, "n")), met = json_integer_value(json_object_get(t, "met"));
+            if (n > 0 && met >= 0 && met <= n) {
+                trials = (unsigned)n;
+                trials_met = (unsigned)met;
+            }
+            json_decref(t);
+            p = q;
         } else {
             if (!strcmp(key, "evidence") && p < end && *p == '{') have_ev = true;
             p = jr_value(j, p, 1);
@@ -401,6 +413,7 @@ static const char *jr_record(jr *j, const char *p, rrec *r, char **why)
     if (!*why && !have_claims) *why = xstrdup("record lacks array \"claims\"");
     if (!*why && !have_dur) *why = xstrdup("record lacks number \"duration_ms\"");
     if (*why) goto bad;
+    r->release = xstrdup(f[F_GO]);
     r->go = f[F_GO]; r->goos = f[F_GOOS]; r->goarch = f[F_GOARCH]; r->buildmode = f[F_MODE]; r->host = f[F_HOST];
     r->kase = f[F_CASE]; r->area = f[F_AREA]; r->status = f[F_STATUS]; r->expect = f[F_EXPECT]; r->detail = f[F_DETAIL];
     r->stderr_head = f[F_STDERR] ? f[F_STDERR] : xstrdup("");
@@ -413,6 +426,8 @@ static const char *jr_record(jr *j, const char *p, rrec *r, char **why)
     free(okind);
     free(osig);
     r->duration_ms = dur;
+    r->trials = trials;
+    r->trials_met = trials_met;
     r->claims = claims;
     r->json = compact_for_html(start, (size_t)(p - start));
     char *key = xasprintf("%s|%s|%s|%s|%s", r->go, r->goarch, r->buildmode, r->host, r->kase);
@@ -429,7 +444,7 @@ bad:
 
 static void rrec_free(rrec *r)
 {
-    free(r->go); free(r->goos); free(r->goarch); free(r->buildmode); free(r->host); free(r->kase);
+    free(r->go); free(r->release); free(r->goos); free(r->goarch); free(r->buildmode); free(r->host); free(r->kase);
     free(r->area); free(r->status); free(r->expect); free(r->detail); free(r->stderr_head);
     free(r->upstream); free(r->outcome); free(r->json);
     sl_free(&r->claims);

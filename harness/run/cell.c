@@ -259,12 +259,13 @@ static phase_end cell_prepare(const run_ctx *ctx, const cell *x, const fixture_b
     return e;
 }
 
-static void probe_environment(const run_ctx *ctx, const cell *x, const fixture_build *fb, strlist *env)
+static void probe_environment(const run_ctx *ctx, const cell *x, const fixture_build *fb, unsigned long long seed,
+                              strlist *env)
 {
     sl_add(env, "PATH=/usr/local/bin:/usr/bin:/bin");
     sl_add_owned(env, xasprintf("HOME=%s", getenv("HOME") ? getenv("HOME") : "/tmp"));
     sl_add(env, "LC_ALL=C");
-    sl_add_owned(env, xasprintf("GOCOMPAT_SEED=%llu", ctx->seed));
+    sl_add_owned(env, xasprintf("GOCOMPAT_SEED=%llu", seed));
     sl_add_owned(env, xasprintf("PYTHONPATH=%s/probe", ctx->b.srcdir));
     sl_add(env, "PYTHONDONTWRITEBYTECODE=1");
     probe_env(ctx, x, fb, env);
@@ -273,53 +274,132 @@ static void probe_environment(const run_ctx *ctx, const cell *x, const fixture_b
     env->n--;
 }
 
-/* Phase 5: what the probe did, judged, into the record. */
-static void record_run(const run_ctx *ctx, const cell *x, const proc_result *pr, json_t *r)
+/* What one run of the probe did, judged, into the record. */
+static void record_run(const run_ctx *ctx, const cell *x, const proc_result *pr, const probe_report *rep,
+                       const verdict *v, unsigned long long seed, json_t *r)
 {
     json_t *ev = json_object_get(r, "evidence");
-    probe_report rep;
-    report_parse(pr->report, pr->report_len, &rep);
-    verdict v = judge(x->c, pr, &rep);
-    set_status(ctx, r, x, v.status);
-    if (!strcmp(v.status, "error") || !strcmp(v.status, "skip")) set_str(r, "status", v.status);
-    set_str(r, "detail", v.detail);
+    set_status(ctx, r, x, v->status);
+    if (!strcmp(v->status, "error") || !strcmp(v->status, "skip")) set_str(r, "status", v->status);
+    set_str(r, "detail", v->detail);
     json_object_set_new(r, "outcome", outcome_json(pr));
-    json_object_update(ev, rep.facts);
+    json_object_update(ev, rep->facts);
     bool clean = pr->kind == PROC_EXIT && pr->code == 0;
-    if (rep.mark_name && !clean && pr->end_ns > rep.mark_ns) {
-        json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr->end_ns - rep.mark_ns) / 1e6));
-        json_object_set_new(ev, "death_after", json_string(rep.mark_name));
+    if (rep->mark_name && !clean && pr->end_ns > rep->mark_ns) {
+        json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr->end_ns - rep->mark_ns) / 1e6));
+        json_object_set_new(ev, "death_after", json_string(rep->mark_name));
     }
     json_object_set_new(ev, "rusage", rusage_json(pr));
     json_object_set_new(ev, "stdout_bytes", json_integer((json_int_t)pr->out.total));
     json_object_set_new(ev, "stderr_bytes", json_integer((json_int_t)pr->err.total));
     if (pr->leftovers) json_object_set_new(ev, "leftover_processes", json_true());
-    if (rep.junk) json_object_set_new(ev, "report_junk_lines", json_integer(rep.junk));
+    if (rep->junk) json_object_set_new(ev, "report_junk_lines", json_integer(rep->junk));
     if (pr->report_truncated) json_object_set_new(ev, "report_truncated", json_true());
-    json_object_set_new(ev, "seed", json_integer((json_int_t)ctx->seed));
+    json_object_set_new(ev, "seed", json_integer((json_int_t)seed));
     char *errtext = capture_text(&pr->err);
     char *h = head_of(errtext, STDERR_HEAD_BYTES);
     set_str(r, "stderr_head", h);
     free(h);
     free(errtext);
-    free(v.detail);
-    report_free(&rep);
 }
 
-/* Phase 4: the probe in its sandbox. */
-static phase_end cell_run(const run_ctx *ctx, const cell *x, const fixture_build *fb, char **argv, json_t *r)
+/* A case of N trials runs the probe N times with seeds seed, seed+1, …:
+ * the record counts each trial's status, outcome and (for a trial that did
+ * not pass) detail, and keeps the fields of the first trial that did not
+ * pass, else of the last. */
+typedef struct {
+    int n;
+    unsigned met;
+    bool kept_failure;
+    json_t *statuses, *outcomes, *details; /* name -> count */
+} trials;
+
+static void count_up(json_t *o, const char *k) { json_object_set_new(o, k, json_integer(json_integer_value(json_object_get(o, k)) + 1)); }
+
+static int trial_count(const cell *x)
 {
+    int n = x->c->trials > 1 ? x->c->trials : 1;
+    const char *cap = getenv("GOCOMPAT_MAX_TRIALS");
+    if (n > 1 && cap && atoi(cap) > 0 && atoi(cap) < n) n = atoi(cap);
+    return n;
+}
+
+static void count_trial(trials *t, const verdict *v, const proc_result *pr)
+{
+    json_t *oj = outcome_json(pr);
+    const char *okind = json_string_value(json_object_get(oj, "kind"));
+    char *okey = !strcmp(okind, "exit") ? xasprintf("exit %d", pr->code)
+                 : !strcmp(okind, "signal") ? xasprintf("signal %s", json_string_value(json_object_get(oj, "signal")))
+                                            : xstrdup(okind);
+    count_up(t->statuses, v->status);
+    count_up(t->outcomes, okey);
+    bool passed = !strcmp(v->status, "pass");
+    t->met += passed;
+    if (!passed && v->detail) count_up(t->details, v->detail);
+    free(okey);
+    json_decref(oj);
+}
+
+/* A measurement: it passes when every trial gave a verdict; how often the
+ * expectation was met is trials.met, and the claims ledger judges on the
+ * counts. */
+static void record_trials(const run_ctx *ctx, const cell *x, const trials *t, json_t *r)
+{
+    json_int_t nerr = json_integer_value(json_object_get(t->statuses, "error"));
+    json_int_t nskip = json_integer_value(json_object_get(t->statuses, "skip"));
+    const char *st = nerr ? "error" : nskip == t->n ? "skip" : "pass";
+    set_status(ctx, r, x, st);
+    if (nerr || nskip == t->n) set_str(r, "status", st);
+    bool all = t->met == (unsigned)t->n;
+    char *d = xasprintf("expectation met in %u of %d trials (seeds %llu..%llu)%s%s", t->met, t->n, ctx->seed,
+                        ctx->seed + (unsigned long long)t->n - 1, all ? "" : "; first other: ",
+                        all ? "" : json_string_value(json_object_get(r, "detail")));
+    set_str(r, "detail", d);
+    free(d);
+    json_object_set_new(r, "trials", json_pack("{s:i, s:I, s:i, s:O, s:O, s:O}", "n", t->n, "seed", (json_int_t)ctx->seed,
+                                               "met", (int)t->met, "statuses", t->statuses, "outcomes", t->outcomes,
+                                               "details", t->details));
+}
+
+/* Trial k: the probe in its sandbox. */
+static phase_end run_trial(const run_ctx *ctx, const cell *x, const fixture_build *fb, char **argv, int k, trials *t,
+                           json_t *r)
+{
+    unsigned long long seed = ctx->seed + (unsigned long long)k;
     strlist env = { 0 };
-    probe_environment(ctx, x, fb, &env);
+    probe_environment(ctx, x, fb, seed, &env);
     proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v, .cwd = x->c->dir,
                     .timeout_ms = proc_deadline_ms(x->c->timeout_s * 1000.0 * ctx->b.timeout_mult * emulated_timeout_factor(ctx, x)),
                     .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
     proc_result pr;
     proc_run(&s, &pr);
     phase_end e = pr.kind == PROC_INTERRUPTED ? PHASE_NO_RECORD : PHASE_DONE;
-    if (e == PHASE_DONE) record_run(ctx, x, &pr, r);
+    if (e == PHASE_DONE) {
+        probe_report rep;
+        report_parse(pr.report, pr.report_len, &rep);
+        verdict v = judge(x->c, &pr, &rep);
+        count_trial(t, &v, &pr);
+        bool passed = !strcmp(v.status, "pass");
+        if (!t->kept_failure && (!passed || k == t->n - 1)) record_run(ctx, x, &pr, &rep, &v, seed, r);
+        t->kept_failure |= !passed;
+        free(v.detail);
+        report_free(&rep);
+    }
     proc_result_free(&pr);
     sl_free(&env);
+    return e;
+}
+
+/* Phase 4: the probe in its sandbox, once or for each trial. */
+static phase_end cell_run(const run_ctx *ctx, const cell *x, const fixture_build *fb, char **argv, json_t *r)
+{
+    trials t = { .n = trial_count(x), .statuses = json_object(), .outcomes = json_object(), .details = json_object() };
+    phase_end e = PHASE_DONE;
+    for (int k = 0; k < t.n && e == PHASE_DONE; k++) e = run_trial(ctx, x, fb, argv, k, &t, r);
+    if (e == PHASE_DONE && t.n > 1) record_trials(ctx, x, &t, r);
+    json_decref(t.statuses);
+    json_decref(t.outcomes);
+    json_decref(t.details);
     return e;
 }
 
