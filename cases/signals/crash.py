@@ -75,7 +75,7 @@ def run(wrap):
         t0 = time.monotonic()
         try:
             r = subprocess.run(wrap + [sys.executable, "-c", CHILD, p.library_path()], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, timeout=60)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, timeout=20)
             rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
         except subprocess.TimeoutExpired as e:
             rc, err = None, (e.stderr or b"").decode("utf-8", "replace")

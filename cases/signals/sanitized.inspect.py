@@ -68,7 +68,7 @@ def end_of(rc):
 def run(argv, env):
     try:
         r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           env=env, timeout=120)
+                           env=env, timeout=50)
         return end_of(r.returncode), r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
         return "timeout", "", ""
