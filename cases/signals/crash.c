@@ -1,0 +1,414 @@
+/* A crash seen from outside. The probe runs itself again as a child (same
+ * host, same library), optionally as PID 1 of a new PID namespace, lets the
+ * child end the way GOCOMPAT_CRASH picks, and reports what a parent sees:
+ * the wait status, the child's stderr, whether the host's own handler ran.
+ *
+ * The child (GOCOMPAT_CRASH_CHILD set):
+ *   GOCOMPAT_CRASH_HANDLER  installed by a constructor that runs before the
+ *       Go runtime starts (c-dlopen loads the library later; c-archive's
+ *       runtime starts in a constructor of default priority):
+ *       none, segv or abrt (a crash reporter's handler: it writes one line
+ *       to stderr, restores the default action and raises the signal again),
+ *       pipe-ign (SIGPIPE ignored, as Python and many servers do);
+ *   GOCOMPAT_CRASH  what it does:
+ *       c-segv      CrashInC(0): a NULL write in C code called from Go;
+ *       c-abort     CrashInC(1): abort() in C code called from Go;
+ *       panic       Panic(): an unrecovered Go panic;
+ *       stdout-pipe PrintStdout(1000) with stdout a pipe whose reader is closed;
+ *       socket      ConnWrite(fd) on a socket whose peer is closed;
+ *       go-pointer  GoPointer(): an export that returns Go memory.
+ *   A child that survives reports the export's result and exits 0.
+ *
+ * The parent checks, from the environment:
+ *   GOCOMPAT_WANT_END       "signal SIGSEGV", "exit 2", … (alternatives with |)
+ *   GOCOMPAT_WANT_STDERR    a substring the child's stderr must hold
+ *   GOCOMPAT_NO_STDERR      a substring it must not hold
+ *   GOCOMPAT_WANT_HANDLER   1: the host handler ran; 0: it did not
+ *   GOCOMPAT_WANT_RESULT    the export's result when the child survives
+ *   GOCOMPAT_CRASH_PID1     1: run the child under `unshare --pid --fork`. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+#define HANDLER_LINE "gocompat: host handler ran for "
+
+/* ---- child ---------------------------------------------------------- */
+
+static int handled_sig;
+
+static void put(int fd, const char *s)
+{
+    size_t n = strlen(s);
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w <= 0) return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+/* What a crash reporter does: note the crash, give the signal its default
+ * action back and raise it again (it is delivered when the handler
+ * returns). Async-signal-safe calls only. */
+static void reporter(int sig, siginfo_t *si, void *ctx)
+{
+    (void)ctx;
+    const char *name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGABRT ? "SIGABRT" : "another signal";
+    put(2, HANDLER_LINE);
+    put(2, name);
+    put(2, sig == SIGSEGV && si->si_addr == NULL ? " at address 0\n" : "\n");
+    put(3, "fact host_handler_ran \"");
+    put(3, name);
+    put(3, "\"\n");
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, NULL);
+    raise(sig);
+}
+
+__attribute__((constructor(101))) static void install_early(void)
+{
+    if (!getenv("GOCOMPAT_CRASH_CHILD")) return;
+    const char *h = getenv("GOCOMPAT_CRASH_HANDLER");
+    if (!h || !strcmp(h, "none")) return;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    if (!strcmp(h, "pipe-ign")) {
+        sa.sa_handler = SIG_IGN;
+        handled_sig = SIGPIPE;
+    } else {
+        sa.sa_sigaction = reporter;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        handled_sig = !strcmp(h, "segv") ? SIGSEGV : !strcmp(h, "abrt") ? SIGABRT : 0;
+    }
+    if (handled_sig) {
+        sigaction(handled_sig, &sa, &old);
+        if (old.sa_handler != SIG_DFL) handled_sig = -1; /* the Go runtime was first */
+    }
+}
+
+static void child(void)
+{
+    const char *s = getenv("GOCOMPAT_CRASH");
+    gc_fact("pid", "%d", (int)getpid());
+    if (handled_sig < 0) {
+        gc_fact("handler_before_go", "false");
+        _exit(90);
+    }
+    struct sigaction now;
+    if (handled_sig > 0) {
+        sigaction(handled_sig, NULL, &now);
+        gc_fact("handler_after_load", "\"%s\"", now.sa_handler == SIG_IGN ? "SIG_IGN"
+                                               : now.sa_sigaction == reporter ? "host's" : "another");
+    }
+    long r = 0;
+    if (!strcmp(s, "c-segv") || !strcmp(s, "c-abort")) {
+        GO_FN(CrashInC)(!strcmp(s, "c-abort"));
+    } else if (!strcmp(s, "panic")) {
+        GO_FN(Panic)();
+    } else if (!strcmp(s, "stdout-pipe")) {
+        int p[2];
+        if (pipe(p) != 0 || dup2(p[1], 1) < 0) _exit(91);
+        close(p[0]);
+        close(p[1]);
+        r = GO_FN(PrintStdout)(1000);
+    } else if (!strcmp(s, "socket")) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) _exit(91);
+        close(sv[1]);
+        r = GO_FN(ConnWrite)(sv[0]);
+    } else if (!strcmp(s, "go-pointer")) {
+        int *p = GO_FN(GoPointer)();
+        r = p ? *p : -1;
+    } else
+        _exit(92);
+    gc_fact("export_returned", "true");
+    gc_fact("result", "%ld", r);
+    _exit(0);
+}
+
+/* ---- parent --------------------------------------------------------- */
+
+/* argv of this very process, from /proc/self/cmdline. */
+static char **self_argv(void)
+{
+    static char buf[16384];
+    static char *v[64];
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return NULL;
+    buf[n] = 0;
+    int k = 0;
+    for (char *p = buf; p < buf + n && k < 63; p += strlen(p) + 1) v[k++] = p;
+    v[k] = NULL;
+    return v;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+struct run {
+    char end[64];
+    int core;
+    char err[1 << 16];
+    size_t errlen;
+    char facts[8192];
+    double ms;
+};
+
+/* Runs the child (under `unshare` when wrap is not NULL) and fills r.
+ * 0, or -1 with the reason in r->err. */
+static int run_child(char *const *wrap, struct run *r)
+{
+    char **av = self_argv();
+    char self[4096];
+    ssize_t sn = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (!av || sn <= 0) {
+        snprintf(r->err, sizeof r->err, "cannot read this probe's command line: %s", strerror(errno));
+        return -1;
+    }
+    self[sn] = 0;
+    char *argv[96];
+    int k = 0;
+    for (; wrap && wrap[k]; k++) argv[k] = wrap[k];
+    if (wrap) argv[k++] = self; /* unshare execs a path, not /proc/self/exe */
+    for (int i = wrap ? 1 : 0; av[i] && k < 95; i++) argv[k++] = av[i];
+    argv[k] = NULL;
+    int p[2];
+    int facts = memfd_create("child-facts", 0);
+    if (facts < 0 || pipe2(p, O_CLOEXEC) != 0) {
+        snprintf(r->err, sizeof r->err, "memfd/pipe: %s", strerror(errno));
+        return -1;
+    }
+    double t0 = now_ms();
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(r->err, sizeof r->err, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(p[1], 2);
+        dup2(facts, 3);
+        setenv("GOCOMPAT_CRASH_CHILD", "1", 1);
+        if (wrap) execvp(argv[0], argv);
+        else gc_exec_self(argv);
+        dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(p[1]);
+    /* Read the child's stderr until every writer is gone; a child that
+     * hangs is killed after 20 s (a generous bound, not a measurement, and
+     * well inside the case's timeout so the parent still reports). */
+    r->errlen = 0;
+    int killed = 0;
+    for (;;) {
+        struct pollfd pf = { p[0], POLLIN, 0 };
+        int left = (int)(t0 + 20000 - now_ms());
+        if (left <= 0 && !killed) {
+            kill(pid, SIGKILL);
+            killed = 1;
+        }
+        int pr = poll(&pf, 1, left > 0 ? left : 1000);
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr <= 0) {
+            if (killed) break;
+            continue;
+        }
+        ssize_t n = read(p[0], r->err + r->errlen, sizeof r->err - 1 - r->errlen);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        r->errlen += (size_t)n;
+        if (r->errlen == sizeof r->err - 1) break;
+    }
+    r->err[r->errlen] = 0;
+    close(p[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    r->ms = now_ms() - t0;
+    r->core = 0;
+    if (killed)
+        snprintf(r->end, sizeof r->end, "timeout");
+    else if (WIFSIGNALED(st)) {
+        snprintf(r->end, sizeof r->end, "signal SIG%s", sigabbrev_np(WTERMSIG(st)));
+        r->core = WCOREDUMP(st) != 0;
+    } else
+        snprintf(r->end, sizeof r->end, "exit %d", WEXITSTATUS(st));
+    ssize_t fn = pread(facts, r->facts, sizeof r->facts - 1, 0);
+    r->facts[fn > 0 ? fn : 0] = 0;
+    close(facts);
+    return 0;
+}
+
+/* The value of the child's fact KEY (its raw text), or NULL. */
+static const char *child_fact(const struct run *r, const char *key, char *out, size_t n)
+{
+    size_t kl = strlen(key);
+    for (const char *l = r->facts; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        if (len > 5 + kl && !strncmp(l, "fact ", 5) && !strncmp(l + 5, key, kl) && l[5 + kl] == ' ') {
+            snprintf(out, n, "%.*s", (int)(len - 6 - kl), l + 6 + kl);
+            return out;
+        }
+        l += len + (nl ? 1 : 0);
+    }
+    return NULL;
+}
+
+/* A copy of s fit for a JSON string (quotes and controls replaced). */
+static void json_safe(char *dst, size_t n, const char *s, size_t len)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 1 < n; i++) {
+        char c = s[i];
+        dst[k++] = (c == '"' || c == '\\' || (unsigned char)c < 0x20) ? '\'' : c;
+    }
+    dst[k] = 0;
+}
+
+/* The first stderr line that starts with prefix, as evidence. */
+static void fact_line(const struct run *r, const char *key, const char *prefix)
+{
+    for (const char *l = r->err; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        if (!strncmp(l, prefix, strlen(prefix))) {
+            char v[400];
+            json_safe(v, sizeof v, l, len < 300 ? len : 300);
+            gc_fact(key, "\"%s\"", v);
+            return;
+        }
+        l += len + (nl ? 1 : 0);
+    }
+}
+
+static int end_allowed(const char *want, const char *end)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", want);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
+        while (*w == ' ') w++;
+        size_t n = strlen(w);
+        while (n && w[n - 1] == ' ') w[--n] = 0;
+        if (!strcmp(w, end)) return 1;
+    }
+    return 0;
+}
+
+void probe_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    if (getenv("GOCOMPAT_CRASH_CHILD")) child();
+    const char *s = getenv("GOCOMPAT_CRASH");
+    if (!s) {
+        gc_skip("GOCOMPAT_CRASH is not set");
+        return;
+    }
+    static struct run r;
+    int pid1 = getenv("GOCOMPAT_CRASH_PID1") && !strcmp(getenv("GOCOMPAT_CRASH_PID1"), "1");
+    if (pid1 && gc_emulated()) {
+        gc_skip("a PID namespace around an emulated host tests qemu-user, not Go");
+        return;
+    }
+    char *plain[] = { "unshare", "--pid", "--fork", "--kill-child", "--", NULL };
+    char *userns[] = { "unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--", NULL };
+    if (run_child(pid1 ? plain : NULL, &r) < 0) {
+        gc_fail("%s", r.err);
+        return;
+    }
+    if (pid1 && !strncmp(r.err, "unshare: ", 9)) {
+        /* Not allowed as this user: try a user namespace of our own. */
+        char first[300];
+        json_safe(first, sizeof first, r.err, strcspn(r.err, "\n"));
+        gc_fact("unshare_plain", "\"%s\"", first);
+        if (run_child(userns, &r) < 0) {
+            gc_fail("%s", r.err);
+            return;
+        }
+        if (!strncmp(r.err, "unshare: ", 9)) {
+            json_safe(first, sizeof first, r.err, strcspn(r.err, "\n"));
+            gc_skip("no PID namespace here: %s", first);
+            return;
+        }
+        gc_fact("unshare_user_namespace", "true");
+    }
+    char v[512];
+    gc_fact("scenario", "\"%s\"", s);
+    gc_fact("child_end", "\"%s\"", r.end);
+    gc_fact("child_core", "%s", r.core ? "true" : "false");
+    gc_fact("child_ms", "%.1f", r.ms);
+    gc_fact("stderr_bytes", "%zu", r.errlen);
+    char first[400];
+    json_safe(first, sizeof first, r.err, strcspn(r.err, "\n") < 300 ? strcspn(r.err, "\n") : 300);
+    gc_fact("stderr_first_line", "\"%s\"", first);
+    fact_line(&r, "stderr_fatal_error", "fatal error:");
+    fact_line(&r, "stderr_panic", "panic:");
+    fact_line(&r, "stderr_signal", "[signal ");
+    fact_line(&r, "stderr_signal_line", "SIG");
+    fact_line(&r, "stderr_host_handler", HANDLER_LINE);
+    const char *facts[] = { "pid", "handler_after_load", "handler_before_go", "host_handler_ran", "export_returned", "result" };
+    for (size_t i = 0; i < sizeof facts / sizeof *facts; i++)
+        if (child_fact(&r, facts[i], v, sizeof v)) gc_fact(facts[i][0] == 'p' ? "child_pid" : facts[i], "%s", v);
+
+    if (child_fact(&r, "handler_before_go", v, sizeof v)) {
+        gc_skip("the Go runtime initialised before the host's constructor (host %s)", gc_host());
+        return;
+    }
+    if (pid1 && (!child_fact(&r, "pid", v, sizeof v) || strcmp(v, "1") != 0)) {
+        gc_fail("the child under unshare was not PID 1 (pid %s)", child_fact(&r, "pid", v, sizeof v) ? v : "unknown");
+        return;
+    }
+    const char *want_end = getenv("GOCOMPAT_WANT_END");
+    const char *want_err = getenv("GOCOMPAT_WANT_STDERR");
+    const char *no_err = getenv("GOCOMPAT_NO_STDERR");
+    const char *want_h = getenv("GOCOMPAT_WANT_HANDLER");
+    const char *want_res = getenv("GOCOMPAT_WANT_RESULT");
+    if (want_end && !end_allowed(want_end, r.end)) {
+        gc_fail("the child ended with %s, want %s; its stderr starts \"%s\"", r.end, want_end, first);
+        return;
+    }
+    if (want_err && !strstr(r.err, want_err)) {
+        gc_fail("the child's stderr lacks \"%s\"; it starts \"%s\"", want_err, first);
+        return;
+    }
+    if (no_err && *no_err && strstr(r.err, no_err)) {
+        gc_fail("the child's stderr holds \"%s\"; it starts \"%s\"", no_err, first);
+        return;
+    }
+    if (want_h) {
+        int ran = child_fact(&r, "host_handler_ran", v, sizeof v) != NULL;
+        if (ran != atoi(want_h)) {
+            gc_fail("the host's handler %s, want it %s", ran ? "ran" : "did not run", atoi(want_h) ? "to run" : "not to run");
+            return;
+        }
+    }
+    if (want_res) {
+        if (!child_fact(&r, "result", v, sizeof v) || strcmp(v, want_res) != 0) {
+            gc_fail("the export returned %s, want %s", child_fact(&r, "result", v, sizeof v) ? v : "nothing", want_res);
+            return;
+        }
+    }
+    gc_pass();
+}

@@ -1,0 +1,3 @@
+module gocompat/crashes
+
+go 1.19
