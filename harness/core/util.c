@@ -323,6 +323,22 @@ bool is_executable(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
 }
 
+char *path_which(const char *prog)
+{
+    if (strchr(prog, '/')) return is_executable(prog) ? xstrdup(prog) : NULL;
+    const char *path = getenv("PATH");
+    strlist dirs = { 0 };
+    sl_split(&dirs, path ? path : "/usr/bin:/bin", ":");
+    char *found = NULL;
+    for (size_t i = 0; i < dirs.n && !found; i++) {
+        char *p = path_join(dirs.v[i], prog);
+        if (is_executable(p)) found = p;
+        else free(p);
+    }
+    sl_free(&dirs);
+    return found;
+}
+
 char *cache_program(const char *dir, const char *name, cache_builder build, void *arg, int *rc)
 {
     char *exe = path_join(dir, name);

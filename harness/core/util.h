@@ -61,6 +61,9 @@ char *path_dirname(const char *p);
 const char *path_basename(const char *p);
 bool file_exists(const char *p);
 bool is_executable(const char *p);
+/* The program's path: PROG itself if it names a path, else the first
+ * executable PROG on $PATH; NULL if none. */
+char *path_which(const char *prog);
 /* A program cached in DIR/NAME, built at most once however many processes
  * ask: under an exclusive lock on DIR.lock, an entry without its `ok`
  * marker, or whose program is gone (a probe may delete its own binary), is

@@ -23,21 +23,6 @@ const arch_info *arch_lookup(const char *goarch)
 
 const char *arch_known_list(void) { return "amd64,arm64,386,riscv64,ppc64le,s390x"; }
 
-static char *which(const char *prog)
-{
-    const char *path = getenv("PATH");
-    strlist dirs = { 0 };
-    sl_split(&dirs, path ? path : "/usr/bin:/bin", ":");
-    char *found = NULL;
-    for (size_t i = 0; i < dirs.n && !found; i++) {
-        char *p = path_join(dirs.v[i], prog);
-        if (is_executable(p)) found = p;
-        else free(p);
-    }
-    sl_free(&dirs);
-    return found;
-}
-
 static int cmp_tc(const void *a, const void *b)
 {
     const toolchain *x = a, *y = b;
@@ -66,7 +51,7 @@ int arch_expand(toolchain_set *set, const char *spec, char **err)
         const arch_info *a = arch_lookup(want.v[w]);
         if (!a) continue; /* "native" */
         char *cc_name = xasprintf("%s-gcc", a->triplet);
-        char *cc = which(cc_name), *emu = which(a->qemu);
+        char *cc = path_which(cc_name), *emu = path_which(a->qemu);
         char *sysroot = xasprintf("/usr/%s", a->triplet);
         bool added = false, native_here = false;
         for (size_t i = 0; i < native_n; i++) {
