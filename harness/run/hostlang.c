@@ -28,7 +28,7 @@ static int host_index(const char *h)
 
 bool hostlang_owns(const char *host) { return host_index(host) >= 0; }
 
-static const char *const SETUP_HINT = "scripts/setup --hosts installs it";
+#define SETUP_HINT "scripts/setup --hosts installs it"
 
 /* The C++ compiler: $GOCOMPAT_CXX, else the g++ beside the cell's C
  * compiler (the cross g++ for a foreign arch). */
@@ -149,11 +149,17 @@ static char *unavailable(const run_ctx *ctx, const cell *x, lang l, char **compi
     }
     if (l == LANG_RUST) {
         if (x->tc->foreign) return xasprintf("no Rust standard library for %s here", x->tc->goarch);
-        if (!(*compiler = rust_compiler())) return xasprintf("no rustc here (%s)", SETUP_HINT);
+        if (!(*compiler = rust_compiler()))
+            return getenv("GOCOMPAT_RUSTC") && *getenv("GOCOMPAT_RUSTC")
+                       ? xasprintf("GOCOMPAT_RUSTC=%s is not an executable", getenv("GOCOMPAT_RUSTC"))
+                       : xasprintf("no rustc here (%s)", SETUP_HINT);
         return NULL;
     }
     if (!(*compiler = cxx_compiler(x)))
-        return xasprintf("no C++ compiler for %s here (%s)", x->tc->goarch, SETUP_HINT);
+        return getenv("GOCOMPAT_CXX") && *getenv("GOCOMPAT_CXX")
+                   ? xasprintf("GOCOMPAT_CXX=%s is not an executable", getenv("GOCOMPAT_CXX"))
+                   : xasprintf("no C++ compiler for %s here (scripts/setup %s--hosts installs it)", x->tc->goarch,
+                               x->tc->foreign ? "--cross " : "");
     return NULL;
 }
 
