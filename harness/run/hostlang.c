@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-typedef enum { LANG_CXX, LANG_RUST, LANG_CFFI } lang;
+typedef enum { LANG_CXX, LANG_RUST, LANG_CFFI, LANG_JAVA } lang;
 
 static const struct {
     const char *host;
@@ -17,6 +18,8 @@ static const struct {
     { "cxx-linked", LANG_CXX, ".cc" },
     { "rust-linked", LANG_RUST, ".rs" },
     { "python-cffi", LANG_CFFI, ".cffi.py" },
+    { "java-jna", LANG_JAVA, ".java" },
+    { "java-jna-jsig", LANG_JAVA, ".java" },
 };
 
 static int host_index(const char *h)
@@ -69,7 +72,7 @@ static uint64_t hash_program(uint64_t k, const char *path)
 
 /* The compiler a build uses, for the builder callbacks (which take no
  * extra argument); set by hostlang_prepare just before the cached build. */
-struct lang_build { const char *compiler; const char *src; };
+struct lang_build { const char *compiler, *src, *jar; };
 static _Thread_local struct lang_build current;
 
 static void add_link(strlist *a, const fixture_build *fb, bool rust)
@@ -138,6 +141,61 @@ static int build_rust(const run_ctx *ctx, const cell *x, const fixture_build *fb
     return rc;
 }
 
+/* JNA's jar: $GOCOMPAT_JNA_JAR, else Debian's (libjna-java). */
+static const char *jna_jar(void)
+{
+    const char *env = getenv("GOCOMPAT_JNA_JAR");
+    return env && *env ? env : "/usr/share/java/jna.jar";
+}
+
+/* A file beside the JDK that javac belongs to: bin/java, lib/libjsig.so. */
+static char *jdk_file(const char *javac, const char *rel)
+{
+    char *real = realpath(javac, NULL);
+    if (!real) return NULL;
+    char *bin = path_dirname(real), *home = path_dirname(bin);
+    char *p = path_join(home, rel);
+    free(real);
+    free(bin);
+    free(home);
+    if (file_exists(p)) return p;
+    free(p);
+    return NULL;
+}
+
+/* javac the probe with the probe SDK's GocompatProbe.java; the host
+ * "binary" is a script that starts one JVM (with libjsig preloaded for
+ * java-jna-jsig) on the probe's class. */
+static int build_java(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *out, char **why)
+{
+    (void)fb;
+    char *dir = path_dirname(out), *classes = path_join(dir, "classes");
+    char *sdk = path_join(ctx->b.srcdir, "probe/GocompatProbe.java");
+    const char *argv[] = { current.compiler, "-encoding", "UTF-8", "-cp", current.jar, "-d", classes, sdk, current.src, NULL };
+    int rc = host_run_build(ctx, argv, NULL, why);
+    char *java = jdk_file(current.compiler, "bin/java");
+    char *jsig = !strcmp(x->run->host, "java-jna-jsig") ? jdk_file(current.compiler, "lib/libjsig.so") : NULL;
+    if (rc == 0 && (!java || (!strcmp(x->run->host, "java-jna-jsig") && !jsig))) {
+        *why = xasprintf("no %s beside %s", java ? "lib/libjsig.so" : "bin/java", current.compiler);
+        rc = -2;
+    }
+    if (rc == 0) {
+        char *script = xasprintf("#!/bin/sh\n%s%s%sexec %s -cp %s:%s %s \"$@\"\n", jsig ? "LD_PRELOAD=" : "", jsig ? jsig : "",
+                                 jsig ? "\nexport LD_PRELOAD\n" : "", java, current.jar, classes, x->c->probe);
+        if (write_file_atomic(out, script, strlen(script)) < 0 || chmod(out, 0755) < 0) {
+            *why = xasprintf("cannot write %s", out);
+            rc = -2;
+        }
+        free(script);
+    }
+    free(java);
+    free(jsig);
+    free(dir);
+    free(classes);
+    free(sdk);
+    return rc;
+}
+
 /* Why this host cannot run here, or NULL; *compiler gets the compiler. */
 static char *unavailable(const run_ctx *ctx, const cell *x, lang l, char **compiler)
 {
@@ -145,6 +203,12 @@ static char *unavailable(const run_ctx *ctx, const cell *x, lang l, char **compi
     if (l == LANG_CFFI) {
         if (x->tc->foreign) return xasprintf("no Python for %s here: cffi cannot load a foreign-arch library", x->tc->goarch);
         *compiler = xstrdup(ctx->python);
+        return NULL;
+    }
+    if (l == LANG_JAVA) {
+        if (x->tc->foreign) return xasprintf("no JVM for %s here", x->tc->goarch);
+        if (!file_exists(jna_jar())) return xasprintf("no JNA jar %s (%s: libjna-java)", jna_jar(), SETUP_HINT);
+        if (!(*compiler = path_which("javac"))) return xasprintf("no javac here (a JDK: %s)", SETUP_HINT);
         return NULL;
     }
     if (l == LANG_RUST) {
@@ -184,21 +248,24 @@ char **hostlang_prepare(const run_ctx *ctx, const cell *x, const fixture_build *
     } else {
         uint64_t k = FNV1A64_INIT;
         k = fnv1a64(k, x->run->host, strlen(x->run->host) + 1);
-        k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
+        /* A Java host loads the library by path: one build serves every toolchain. */
+        if (l != LANG_JAVA) k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
         k = host_hash_file(k, src);
         k = hash_program(k, compiler);
         if (l == LANG_CXX) k = host_hash_sdk(ctx, k);
         else {
-            char *sdk = path_join(ctx->b.srcdir, "probe/gocompat_probe.rs");
+            if (l == LANG_JAVA) k = hash_program(k, jna_jar());
+            char *sdk = path_join(ctx->b.srcdir, l == LANG_JAVA ? "probe/GocompatProbe.java" : "probe/gocompat_probe.rs");
             k = host_hash_file(k, sdk);
             free(sdk);
         }
         for (size_t j = 0; j < x->c->hostflags.n; j++) k = fnv1a64(k, x->c->hostflags.v[j], strlen(x->c->hostflags.v[j]) + 1);
-        current = (struct lang_build){ compiler, src };
-        char *exe = host_cached(ctx, x, fb, k, l == LANG_CXX ? build_cxx : build_rust, why, is_harness);
+        current = (struct lang_build){ compiler, src, jna_jar() };
+        char *exe = host_cached(ctx, x, fb, k, l == LANG_CXX ? build_cxx : l == LANG_JAVA ? build_java : build_rust, why, is_harness);
         if (exe) {
             json_object_set_new(ev, "host_binary", json_string(exe));
-            const char *a[] = { exe, !strcmp(x->run->host, "cxx-dlopen") ? fb->artifact : NULL, NULL };
+            bool by_path = !strcmp(x->run->host, "cxx-dlopen") || l == LANG_JAVA;
+            const char *a[] = { exe, by_path ? fb->artifact : NULL, NULL };
             argv = host_emulated(x, a);
             free(exe);
         }

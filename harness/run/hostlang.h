@@ -1,8 +1,10 @@
 /* Hosts written in other languages than C and Go: C++ (cxx-dlopen,
- * cxx-linked), Rust (rust-linked) and Python cffi (python-cffi). Each is a
- * value of the host axis with its own probe file beside the case
- * (NAME.cc, NAME.rs, NAME.cffi.py); a host whose compiler or module is not
- * installed is a skip with the reason, never an error. */
+ * cxx-linked), Rust (rust-linked), Python cffi (python-cffi) and Java
+ * through JNA (java-jna, java-jna-jsig: the same with the JVM's libjsig
+ * preloaded). Each is a value of the host axis with its own probe file
+ * beside the case (NAME.cc, NAME.rs, NAME.cffi.py, NAME.java); a host whose
+ * compiler or module is not installed is a skip with the reason, never an
+ * error. */
 #ifndef GOCOMPAT_HOSTLANG_H
 #define GOCOMPAT_HOSTLANG_H
 
