@@ -18,6 +18,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void probe_main(int argc, char **argv);
 
 void gc_fact(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -52,6 +56,10 @@ unsigned long long gc_dir_hash(const char *dir);
 #define GC_EXPECT_EQ_LL(a, b) do { long long a_ = (long long)(a), b_ = (long long)(b); \
     if (a_ != b_) { gc_fail_at(__FILE__, __LINE__, "%s == %lld, want %lld", #a, a_, b_); return; } } while (0)
 #define GC_EXPECT(cond) do { if (!(cond)) { gc_fail_at(__FILE__, __LINE__, "expected %s", #cond); return; } } while (0)
+
+#ifdef __cplusplus
+}
+#endif
 
 #ifdef GC_HOST_DLOPEN
 #define GO_FN(name) ((__typeof__(&name))gc_sym(#name))

@@ -5,6 +5,7 @@
 #include <check.h>
 
 Suite *suite_toolchain(void);
+Suite *suite_srcbuild(void);
 Suite *suite_report(void);
 Suite *suite_diff(void);
 Suite *suite_casefile(void);

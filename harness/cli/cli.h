@@ -15,6 +15,12 @@ int cmd_merge(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
+#include <stdbool.h>
+
+/* `toolchains --build SRC` (cli_srcbuild.c). */
+bool toolchains_build_requested(int argc, char **argv);
+int toolchains_build(int argc, char **argv, const char *help);
+
 #include <signal.h>
 
 void install_interrupt_handlers(void);

@@ -57,12 +57,23 @@ static const char TOOLCHAINS_HELP[] =
     "Find Go toolchains (/usr/lib/go-*/bin/go, go on PATH, configure's --with-go,\n"
     "--go PATH), ask each `go env -json` with GOTOOLCHAIN=local, and print one\n"
     "line per toolchain. A broken toolchain is listed with the reason.\n\n"
+    "With --build SRC, build a toolchain from a Go source tree (a release\n"
+    "candidate or tip checkout, or a distribution's GOROOT) with make.bash and\n"
+    "an installed Go as bootstrap, cached under the cache's goroots/ by a hash\n"
+    "of the source; later commands find it like an installed one, as a column\n"
+    "of its own named NAME (select it with -t NAME).\n\n"
     "Options:\n" COMMON_OPTION_TEXT
-    "      --json            print JSON instead of a table\n\n"
-    "Exit status: 0 at least one usable toolchain, 2 none.\n";
+    "      --json            print JSON instead of a table\n"
+    "      --build=SRC       build a toolchain from the Go source tree SRC\n"
+    "      --name=NAME       its column name (default: VERSION + \"-src\", or go1.N-devel\n"
+    "                        for a tip checkout); must start with go1.N\n"
+    "      --bootstrap=GOROOT  GOROOT_BOOTSTRAP (default: the newest installed Go)\n\n"
+    "Exit status: 0 at least one usable toolchain (or the build succeeded), 1 the\n"
+    "source tree did not build (the log is named), 2 none usable or bad input.\n";
 
 int cmd_toolchains(int argc, char **argv)
 {
+    if (toolchains_build_requested(argc, argv)) return toolchains_build(argc, argv, TOOLCHAINS_HELP);
     common_opts o;
     common_parse(argc, argv, &o, TOOLCHAINS_HELP);
     toolchain_set tcs;

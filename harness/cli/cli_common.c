@@ -2,6 +2,7 @@
 #include "cli_common.h"
 #include "config.h"
 #include "arch.h"
+#include "srcbuild.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -195,6 +196,7 @@ void common_toolchains(common_opts *o, toolchain_set *set, bool need_usable)
 {
     strlist cand = { 0 };
     toolchain_candidates(&cand, !o->no_discover, GC_WITH_GO, &o->go);
+    if (!o->no_discover) srcbuild_candidates(o->cachedir, &cand);
     toolchain_discover(set, &cand, (int)(30000 * o->m.rc.b.timeout_mult));
     sl_free(&cand);
     char *err = NULL;

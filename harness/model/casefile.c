@@ -17,6 +17,8 @@ static const char *const HOSTS[][2] = {
     { "c-dlopen", "c-shared" },   { "c-linked", "c-shared" },   { "c-threads", "c-shared" },
     { "c-archive", "c-archive" }, { "python-ctypes", "c-shared" }, { "go-linkshared", "shared" },
     { "go-plugin", "plugin" },    { "inspect", "c-shared" }, { "none", NULL },
+    { "cxx-dlopen", "c-shared" }, { "cxx-linked", "c-shared" }, { "rust-linked", "c-shared" },
+    { "python-cffi", "c-shared" }, { "java-jna", "c-shared" },  { "java-jna-jsig", "c-shared" },
 };
 static const char *const MODES[] = { "c-shared", "c-archive", "shared", "plugin", "pie", "exe" };
 

@@ -138,6 +138,24 @@ void env_free(char **env)
     free(env);
 }
 
+/* A toolchain built from a source tree (`gocompat toolchains --build`)
+ * names its column in GOROOT/.gocompat-name: its GOVERSION may equal an
+ * installed release's (a distribution's source) or be "devel …" (tip). */
+static void apply_label(toolchain *tc)
+{
+    if (!tc->goroot) return;
+    char *p = path_join(tc->goroot, ".gocompat-name");
+    char *name = read_file(p, NULL);
+    free(p);
+    if (name && str_prefix(trim(name), "go1.") && tc->goos && tc->goarch) {
+        free(tc->version);
+        tc->version = xstrdup(trim(name));
+        free(tc->error);
+        tc->error = NULL;
+    }
+    free(name);
+}
+
 static void probe_one(toolchain *tc, int timeout_ms)
 {
     if (!is_executable(tc->path)) {
@@ -162,8 +180,10 @@ static void probe_one(toolchain *tc, int timeout_ms)
         char *err = capture_text(&r.err);
         tc->error = xasprintf("`go env -json` exited %d: %.200s", r.code, trim(err));
         free(err);
-    } else
+    } else {
         toolchain_parse_env(tc, out);
+        apply_label(tc);
+    }
     free(out);
     proc_result_free(&r);
     env_free(env);

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "hostbuild.h"
+#include "hostlang.h"
 #include "proc.h"
 
 #include <errno.h>
@@ -270,6 +271,7 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
         const char *argv[] = { fb->artifact, x->c->probe, NULL };
         return emulated(x, argv);
     }
+    if (hostlang_owns(h)) return hostlang_prepare(ctx, x, fb, ev, why, is_harness, skip);
     if (x->tc->foreign && !strcmp(h, "python-ctypes")) {
         *why = xasprintf("no Python for %s here: ctypes cannot load a foreign-arch library", x->tc->goarch);
         *skip = true;
@@ -323,3 +325,22 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
     free(exe);
     return v;
 }
+
+/* The pieces the launchers of other languages (hostlang.c) share with the
+ * C and Go hosts: the build runner, the host cache and its key parts. */
+int host_run_build(const run_ctx *ctx, const char *const *argv, const char *const *envp, char **why)
+{
+    return run_build(ctx, argv, envp, NULL, why);
+}
+
+char *host_cached(const run_ctx *ctx, const cell *x, const fixture_build *fb, uint64_t key,
+                  int (*build)(const run_ctx *, const cell *, const fixture_build *, const char *, char **), char **why,
+                  bool *is_harness)
+{
+    double built_ms = 0; /* the other languages' records do not report it yet */
+    return cached_host(ctx, x, fb, key, build, why, is_harness, &built_ms);
+}
+
+uint64_t host_hash_file(uint64_t h, const char *path) { return hash_file(h, path); }
+uint64_t host_hash_sdk(const run_ctx *ctx, uint64_t h) { return hash_sdk(ctx, h); }
+char **host_emulated(const cell *x, const char *const *argv) { return emulated(x, argv); }

@@ -1,0 +1,277 @@
+#define _GNU_SOURCE
+#include "hostlang.h"
+#include "hostbuild.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef enum { LANG_CXX, LANG_RUST, LANG_CFFI, LANG_JAVA } lang;
+
+static const struct {
+    const char *host;
+    lang lang;
+    const char *suffix; /* of the probe file beside the case */
+} HOSTS[] = {
+    { "cxx-dlopen", LANG_CXX, ".cc" },
+    { "cxx-linked", LANG_CXX, ".cc" },
+    { "rust-linked", LANG_RUST, ".rs" },
+    { "python-cffi", LANG_CFFI, ".cffi.py" },
+    { "java-jna", LANG_JAVA, ".java" },
+    { "java-jna-jsig", LANG_JAVA, ".java" },
+};
+
+static int host_index(const char *h)
+{
+    for (size_t i = 0; i < GC_ARRAY_LEN(HOSTS); i++)
+        if (!strcmp(HOSTS[i].host, h)) return (int)i;
+    return -1;
+}
+
+bool hostlang_owns(const char *host) { return host_index(host) >= 0; }
+
+#define SETUP_HINT "scripts/setup --hosts installs it"
+
+/* The C++ compiler: $GOCOMPAT_CXX, else the g++ beside the cell's C
+ * compiler (the cross g++ for a foreign arch). */
+static char *cxx_compiler(const cell *x)
+{
+    const char *env = getenv("GOCOMPAT_CXX");
+    if (env && *env) return find_program(env);
+    if (!x->tc->foreign) return find_program("g++");
+    const char *cc = path_basename(x->tc->cc);
+    if (!str_suffix(cc, "gcc")) return NULL;
+    char *name = xasprintf("%.*sg++", (int)(strlen(cc) - 3), cc);
+    char *p = find_program(name);
+    free(name);
+    return p;
+}
+
+/* $GOCOMPAT_RUSTC, else Debian's rustc (what setup installs) before one
+ * found on $PATH (a rustup toolchain, say). */
+static char *rust_compiler(void)
+{
+    const char *env = getenv("GOCOMPAT_RUSTC");
+    if (env && *env) return find_program(env);
+    char *p = find_program("/usr/bin/rustc");
+    return p ? p : find_program("rustc");
+}
+
+/* A compiler upgraded in place changes its size or time: part of the key. */
+static uint64_t hash_program(uint64_t k, const char *path)
+{
+    struct stat st;
+    k = fnv1a64(k, path, strlen(path) + 1);
+    if (stat(path, &st) == 0) {
+        long long v[2] = { (long long)st.st_size, (long long)st.st_mtime };
+        k = fnv1a64(k, v, sizeof v);
+    }
+    return k;
+}
+
+/* The compiler a build uses, for the builder callbacks (which take no
+ * extra argument); set by hostlang_prepare just before the cached build. */
+struct lang_build { const char *compiler, *src, *jar; };
+static _Thread_local struct lang_build current;
+
+static void add_link(strlist *a, const fixture_build *fb, bool rust)
+{
+    char *libdir = path_dirname(fb->artifact);
+    const char *pre = rust ? "-Clink-arg=" : "";
+    sl_add_owned(a, xasprintf("%s-L%s", pre, libdir));
+    sl_add_owned(a, xasprintf("%s-l:%s", pre, path_basename(fb->artifact)));
+    sl_add_owned(a, xasprintf("%s-Wl,-rpath,%s", pre, libdir));
+    free(libdir);
+}
+
+/* One g++ command: the probe as C++, the C probe SDK as C, linked as C++. */
+static int build_cxx(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *out, char **why)
+{
+    char *sdk = path_join(ctx->b.srcdir, "probe");
+    strlist a = { 0 };
+    sl_add(&a, current.compiler);
+    const char *const flags[] = { "-O1", "-g", "-Wall", NULL };
+    for (const char *const *f = flags; *f; f++) sl_add(&a, *f);
+    sl_add_owned(&a, xasprintf("-I%s", sdk));
+    sl_add_owned(&a, xasprintf("-DGC_HOST_NAME=\"%s\"", x->run->host));
+    if (!strcmp(x->run->host, "cxx-dlopen")) sl_add(&a, "-DGC_HOST_DLOPEN");
+    if (fb->header) {
+        sl_add(&a, "-include");
+        sl_add(&a, fb->header);
+    }
+    sl_add(&a, "-o");
+    sl_add(&a, out);
+    sl_add(&a, current.src);
+    /* g++ keeps `-x c` for one file only: one per C source. */
+    const char *const c_sources[] = { "probe_host.c", "abi.c", NULL };
+    for (const char *const *f = c_sources; *f; f++) {
+        sl_add(&a, "-x");
+        sl_add(&a, "c");
+        sl_add_owned(&a, path_join(sdk, *f));
+    }
+    sl_add(&a, "-x");
+    sl_add(&a, "none");
+    if (!strcmp(x->run->host, "cxx-linked")) add_link(&a, fb, false);
+    for (size_t i = 0; i < x->c->hostflags.n; i++) sl_add(&a, x->c->hostflags.v[i]);
+    const char *const libs[] = { "-pthread", "-ldl", "-lm", NULL };
+    for (const char *const *f = libs; *f; f++) sl_add(&a, *f);
+    sl_add_owned(&a, NULL);
+    int rc = host_run_build(ctx, (const char *const *)a.v, NULL, why);
+    sl_free(&a);
+    free(sdk);
+    return rc;
+}
+
+/* rustc on the single probe file (std only; it reaches probe/gocompat_probe.rs
+ * by a #[path] module), linked against the library like c-linked. */
+static int build_rust(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *out, char **why)
+{
+    strlist a = { 0 };
+    sl_add(&a, current.compiler);
+    const char *const flags[] = { "--edition=2021", "--crate-type=bin", "-Copt-level=1", "-o", NULL };
+    for (const char *const *f = flags; *f; f++) sl_add(&a, *f);
+    sl_add(&a, out);
+    sl_add(&a, current.src);
+    add_link(&a, fb, true);
+    for (size_t i = 0; i < x->c->hostflags.n; i++) sl_add_owned(&a, xasprintf("-Clink-arg=%s", x->c->hostflags.v[i]));
+    sl_add_owned(&a, NULL);
+    int rc = host_run_build(ctx, (const char *const *)a.v, NULL, why);
+    sl_free(&a);
+    return rc;
+}
+
+/* JNA's jar: $GOCOMPAT_JNA_JAR, else Debian's (libjna-java). */
+static const char *jna_jar(void)
+{
+    const char *env = getenv("GOCOMPAT_JNA_JAR");
+    return env && *env ? env : "/usr/share/java/jna.jar";
+}
+
+/* A file beside the JDK that javac belongs to: bin/java, lib/libjsig.so. */
+static char *jdk_file(const char *javac, const char *rel)
+{
+    char *real = realpath(javac, NULL);
+    if (!real) return NULL;
+    char *bin = path_dirname(real), *home = path_dirname(bin);
+    char *p = path_join(home, rel);
+    free(real);
+    free(bin);
+    free(home);
+    if (file_exists(p)) return p;
+    free(p);
+    return NULL;
+}
+
+/* javac the probe with the probe SDK's GocompatProbe.java; the host
+ * "binary" is a script that starts one JVM (with libjsig preloaded for
+ * java-jna-jsig) on the probe's class. */
+static int build_java(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *out, char **why)
+{
+    (void)fb;
+    char *dir = path_dirname(out), *classes = path_join(dir, "classes");
+    char *sdk = path_join(ctx->b.srcdir, "probe/GocompatProbe.java");
+    const char *argv[] = { current.compiler, "-encoding", "UTF-8", "-cp", current.jar, "-d", classes, sdk, current.src, NULL };
+    int rc = host_run_build(ctx, argv, NULL, why);
+    char *java = jdk_file(current.compiler, "bin/java");
+    char *jsig = !strcmp(x->run->host, "java-jna-jsig") ? jdk_file(current.compiler, "lib/libjsig.so") : NULL;
+    if (rc == 0 && (!java || (!strcmp(x->run->host, "java-jna-jsig") && !jsig))) {
+        *why = xasprintf("no %s beside %s", java ? "lib/libjsig.so" : "bin/java", current.compiler);
+        rc = -2;
+    }
+    if (rc == 0) {
+        char *script = xasprintf("#!/bin/sh\n%s%s%sexec %s -cp %s:%s %s \"$@\"\n", jsig ? "LD_PRELOAD=" : "", jsig ? jsig : "",
+                                 jsig ? "\nexport LD_PRELOAD\n" : "", java, current.jar, classes, x->c->probe);
+        if (write_file_atomic(out, script, strlen(script)) < 0 || chmod(out, 0755) < 0) {
+            *why = xasprintf("cannot write %s", out);
+            rc = -2;
+        }
+        free(script);
+    }
+    free(java);
+    free(jsig);
+    free(dir);
+    free(classes);
+    free(sdk);
+    return rc;
+}
+
+/* Why this host cannot run here, or NULL; *compiler gets the compiler. */
+static char *unavailable(const run_ctx *ctx, const cell *x, lang l, char **compiler)
+{
+    *compiler = NULL;
+    if (l == LANG_CFFI) {
+        if (x->tc->foreign) return xasprintf("no Python for %s here: cffi cannot load a foreign-arch library", x->tc->goarch);
+        *compiler = xstrdup(ctx->python);
+        return NULL;
+    }
+    if (l == LANG_JAVA) {
+        if (x->tc->foreign) return xasprintf("no JVM for %s here", x->tc->goarch);
+        if (!file_exists(jna_jar())) return xasprintf("no JNA jar %s (%s: libjna-java)", jna_jar(), SETUP_HINT);
+        if (!(*compiler = find_program("javac"))) return xasprintf("no javac here (a JDK: %s)", SETUP_HINT);
+        return NULL;
+    }
+    if (l == LANG_RUST) {
+        if (x->tc->foreign) return xasprintf("no Rust standard library for %s here", x->tc->goarch);
+        if (!(*compiler = rust_compiler()))
+            return getenv("GOCOMPAT_RUSTC") && *getenv("GOCOMPAT_RUSTC")
+                       ? xasprintf("GOCOMPAT_RUSTC=%s is not an executable", getenv("GOCOMPAT_RUSTC"))
+                       : xasprintf("no rustc here (%s)", SETUP_HINT);
+        return NULL;
+    }
+    if (!(*compiler = cxx_compiler(x)))
+        return getenv("GOCOMPAT_CXX") && *getenv("GOCOMPAT_CXX")
+                   ? xasprintf("GOCOMPAT_CXX=%s is not an executable", getenv("GOCOMPAT_CXX"))
+                   : xasprintf("no C++ compiler for %s here (scripts/setup %s--hosts installs it)", x->tc->goarch,
+                               x->tc->foreign ? "--cross " : "");
+    return NULL;
+}
+
+char **hostlang_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, json_t *ev, char **why,
+                        bool *is_harness, bool *skip)
+{
+    int i = host_index(x->run->host);
+    lang l = HOSTS[i].lang;
+    char *compiler = NULL;
+    if ((*why = unavailable(ctx, x, l, &compiler))) {
+        *skip = true;
+        return NULL;
+    }
+    char *src = xasprintf("%s/%s%s", x->c->dir, x->c->probe, HOSTS[i].suffix);
+    char **argv = NULL;
+    if (!file_exists(src)) {
+        *why = xasprintf("missing probe %s", src);
+        *is_harness = true;
+    } else if (l == LANG_CFFI) {
+        const char *a[] = { compiler, "-B", src, fb->artifact, NULL };
+        argv = host_emulated(x, a);
+    } else {
+        uint64_t k = FNV1A64_INIT;
+        k = fnv1a64(k, x->run->host, strlen(x->run->host) + 1);
+        /* A Java host loads the library by path: one build serves every toolchain. */
+        if (l != LANG_JAVA) k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
+        k = host_hash_file(k, src);
+        k = hash_program(k, compiler);
+        if (l == LANG_CXX) k = host_hash_sdk(ctx, k);
+        else {
+            if (l == LANG_JAVA) k = hash_program(k, jna_jar());
+            char *sdk = path_join(ctx->b.srcdir, l == LANG_JAVA ? "probe/GocompatProbe.java" : "probe/gocompat_probe.rs");
+            k = host_hash_file(k, sdk);
+            free(sdk);
+        }
+        for (size_t j = 0; j < x->c->hostflags.n; j++) k = fnv1a64(k, x->c->hostflags.v[j], strlen(x->c->hostflags.v[j]) + 1);
+        current = (struct lang_build){ compiler, src, jna_jar() };
+        char *exe = host_cached(ctx, x, fb, k, l == LANG_CXX ? build_cxx : l == LANG_JAVA ? build_java : build_rust, why, is_harness);
+        if (exe) {
+            json_object_set_new(ev, "host_binary", json_string(exe));
+            bool by_path = !strcmp(x->run->host, "cxx-dlopen") || l == LANG_JAVA;
+            const char *a[] = { exe, by_path ? fb->artifact : NULL, NULL };
+            argv = host_emulated(x, a);
+            free(exe);
+        }
+    }
+    if (argv) json_object_set_new(ev, "host_compiler", json_string(compiler));
+    free(src);
+    free(compiler);
+    return argv;
+}
