@@ -261,7 +261,7 @@ char **hostlang_prepare(const run_ctx *ctx, const cell *x, const fixture_build *
         }
         for (size_t j = 0; j < x->c->hostflags.n; j++) k = fnv1a64(k, x->c->hostflags.v[j], strlen(x->c->hostflags.v[j]) + 1);
         current = (struct lang_build){ compiler, src, jna_jar() };
-        char *exe = host_cached(ctx, x, fb, k, l == LANG_CXX ? build_cxx : l == LANG_JAVA ? build_java : build_rust, why, is_harness);
+        char *exe = host_cached(ctx, x, fb, k, l == LANG_CXX ? build_cxx : l == LANG_JAVA ? build_java : build_rust, why, is_harness, ev);
         if (exe) {
             json_object_set_new(ev, "host_binary", json_string(exe));
             bool by_path = !strcmp(x->run->host, "cxx-dlopen") || l == LANG_JAVA;
