@@ -43,6 +43,10 @@ int gc_copy_file(const char *from, const char *to);
  * GOCOMPAT_EMULATOR when the cell runs under qemu-user: a foreign binary
  * cannot be exec'd directly. Returns only on failure (-1, errno set). */
 int gc_exec_self(char *const argv[]);
+/* This probe's own argv, read from /proc/self/cmdline (for a child that
+ * re-executes it with gc_exec_self); NULL with errno set when unreadable.
+ * Static storage: valid until the next call. */
+char **gc_self_argv(void);
 /* Whether this cell runs under qemu-user (GOCOMPAT_EMULATOR is set). */
 int gc_emulated(void);
 /* A numeric field of /proc/self/status ("Threads", "VmRSS" …), or -1. */

@@ -140,6 +140,22 @@ int gc_emulated(void)
     return emu && *emu;
 }
 
+char **gc_self_argv(void)
+{
+    static char buf[16384];
+    static char *v[64];
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return NULL;
+    buf[n] = 0;
+    int k = 0;
+    for (char *p = buf; p < buf + n && k < 63; p += strlen(p) + 1) v[k++] = p;
+    v[k] = NULL;
+    return v;
+}
+
 int gc_exec_self(char *const argv[])
 {
     if (!gc_emulated()) return execv("/proc/self/exe", argv);

@@ -30,23 +30,6 @@ static void child(void)
     _exit(0);
 }
 
-/* argv of this very process, from /proc/self/cmdline. */
-static char **self_argv(void)
-{
-    static char buf[16384];
-    static char *v[64];
-    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return NULL;
-    buf[n] = 0;
-    int k = 0;
-    for (char *p = buf; p < buf + n && k < 63; p += strlen(p) + 1) v[k++] = p;
-    v[k] = NULL;
-    return v;
-}
-
 static double now_ms(void)
 {
     struct timespec ts;
@@ -58,7 +41,7 @@ void probe_main(int argc, char **argv)
 {
     (void)argc, (void)argv;
     if (getenv("GOCOMPAT_AS_CHILD")) child();
-    char **av = self_argv();
+    char **av = gc_self_argv();
     if (!av) {
         gc_fail("cannot read /proc/self/cmdline: %s", strerror(errno));
         return;

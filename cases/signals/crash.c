@@ -143,23 +143,6 @@ static void child(void)
 
 /* ---- parent --------------------------------------------------------- */
 
-/* argv of this very process, from /proc/self/cmdline. */
-static char **self_argv(void)
-{
-    static char buf[16384];
-    static char *v[64];
-    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return NULL;
-    buf[n] = 0;
-    int k = 0;
-    for (char *p = buf; p < buf + n && k < 63; p += strlen(p) + 1) v[k++] = p;
-    v[k] = NULL;
-    return v;
-}
-
 static double now_ms(void)
 {
     struct timespec ts;
@@ -180,7 +163,7 @@ struct run {
  * 0, or -1 with the reason in r->err. */
 static int run_child(char *const *wrap, struct run *r)
 {
-    char **av = self_argv();
+    char **av = gc_self_argv();
     char self[4096];
     ssize_t sn = readlink("/proc/self/exe", self, sizeof self - 1);
     if (!av || sn <= 0) {
