@@ -58,9 +58,8 @@ static void child_exec(void)
 
 struct child { const char *name; void (*fn)(void); pid_t pid; int st; const char *how; double t0, ms; };
 
-/* Forks one child per scenario (all at once), waits for all of them up to
- * the deadline, kills the rest, and records how each one ended. */
-static void run_children(struct child *c, int n, int deadline_ms)
+/* Forks one child per scenario; each runs its scenario and exits. */
+static void fork_children(struct child *c, int n)
 {
     for (int i = 0; i < n; i++) {
         c[i].t0 = now_ms();
@@ -69,37 +68,43 @@ static void run_children(struct child *c, int n, int deadline_ms)
         if (c[i].pid == 0) c[i].fn();
         if (c[i].pid < 0) c[i].how = "fork failed";
     }
-    double start = now_ms();
+}
+
+/* Describes how a reaped child ended: "ok", "exit N" or "signal SIGX". */
+static const char *ending(int st, char *buf, size_t len)
+{
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return "ok";
+    if (WIFEXITED(st)) snprintf(buf, len, "exit %d", WEXITSTATUS(st));
+    else snprintf(buf, len, "signal SIG%s", sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+    return buf;
+}
+
+/* Waits for forked children, each up to deadline_ms after its own fork
+ * (children forked at different moments get the same window), kills those
+ * still running as hangs, and records how each one ended. */
+static void reap_children(struct child *c, int n, int deadline_ms)
+{
     for (int left = n; left > 0;) {
         left = 0;
+        double now = now_ms();
         for (int i = 0; i < n; i++) {
             if (c[i].how) continue;
             if (waitpid(c[i].pid, &c[i].st, WNOHANG) == c[i].pid) {
                 c[i].ms = now_ms() - c[i].t0;
                 c[i].how = "done";
+            } else if (now - c[i].t0 > deadline_ms) {
+                kill(c[i].pid, SIGKILL);
+                waitpid(c[i].pid, &c[i].st, 0);
+                c[i].ms = now_ms() - c[i].t0;
+                c[i].how = "hang";
             } else left++;
-        }
-        if (left && now_ms() - start > deadline_ms) {
-            for (int i = 0; i < n; i++)
-                if (!c[i].how) {
-                    kill(c[i].pid, SIGKILL);
-                    waitpid(c[i].pid, &c[i].st, 0);
-                    c[i].ms = now_ms() - c[i].t0;
-                    c[i].how = "hang";
-                }
-            break;
         }
         struct timespec ts = { 0, 2000000 };
         if (left) nanosleep(&ts, NULL);
     }
     for (int i = 0; i < n; i++) {
         static char bufs[8][64];
-        if (!strcmp(c[i].how, "done")) {
-            int st = c[i].st;
-            if (WIFEXITED(st) && WEXITSTATUS(st) == 0) c[i].how = "ok";
-            else if (WIFEXITED(st)) snprintf(bufs[i], sizeof bufs[i], "exit %d", WEXITSTATUS(st)), c[i].how = bufs[i];
-            else snprintf(bufs[i], sizeof bufs[i], "signal SIG%s", sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?"), c[i].how = bufs[i];
-        }
+        if (!strcmp(c[i].how, "done")) c[i].how = ending(c[i].st, bufs[i], sizeof bufs[i]);
         gc_fact(c[i].name, "{\"result\":\"%s\",\"ms\":%.1f}", c[i].how, c[i].ms);
     }
 }
@@ -130,7 +135,8 @@ void probe_main(int argc, char **argv)
         for (int i = 0; i < 3; i++) {
             struct timespec quiet = { 0, 100000000 };
             nanosleep(&quiet, NULL);
-            run_children(c + i, 1, MUST_COMPLETE_MS);
+            fork_children(c + i, 1);
+            reap_children(c + i, 1, MUST_COMPLETE_MS);
         }
         for (int i = 0; i < 3; i++)
             if (strcmp(c[i].how, "ok")) { gc_fail("%s: the child ended with %s", c[i].name, c[i].how); return; }
@@ -138,14 +144,17 @@ void probe_main(int argc, char **argv)
         struct child c[] = { { .name = "fork_goroutines", .fn = child_goroutines },
                              { .name = "fork_alloc_gc", .fn = child_alloc },
                              { .name = "fork_while_threads_in_go", .fn = child_call } };
-        run_children(c, 2, MAY_HANG_MS);
+        fork_children(c, 2);
         pthread_t t[BUSY_THREADS];
         for (int i = 0; i < BUSY_THREADS; i++) GC_EXPECT(pthread_create(&t[i], NULL, busy, NULL) == 0);
         struct timespec ts = { 0, 30000000 };
         nanosleep(&ts, NULL);
-        run_children(c + 2, 1, MAY_HANG_MS);
+        fork_children(c + 2, 1);
+        /* The child is a snapshot of the instant of fork(): the busy threads
+         * can stop now, and all three windows run at once. */
         atomic_store(&stop_busy, 1);
         for (int i = 0; i < BUSY_THREADS; i++) pthread_join(t[i], NULL);
+        reap_children(c, 3, MAY_HANG_MS);
         /* Only the forking thread exists in the child, but whether a child
          * that needs the scheduler or a GC completes depends on what the
          * runtime's other threads held at that instant: it hangs in some
