@@ -2,11 +2,15 @@
 with `go install -buildmode=shared std` into a private pkgdir (kept in the
 cache folder per release and arch, built once under a lock), then a
 program doing fmt and os I/O built with -linkshared against it and run.
+The linked program is kept beside it too (build_cached: an earlier cell
+built it), and runs in a folder of its own that is removed afterwards.
 Evidence: each step's exit status and first stderr lines, how long the
-install took (or that it was cached), the size of libstd.so, the program's
-exit status or signal and its output."""
+install took (or that it was cached), the size of libstd.so, the
+program's exit status or signal and its output."""
 import fcntl
+import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -24,7 +28,7 @@ import (
 )
 
 func main() {
-	f, err := os.CreateTemp("", "linkshared-*.txt")
+	f, err := os.CreateTemp(".", "linkshared-*.txt")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "create:", err)
 		os.Exit(3)
@@ -71,6 +75,9 @@ def shared_std(pkgdir):
         if os.path.exists(stamp):
             with open(stamp) as f:
                 return 0, "", float(f.read().strip() or 0), True
+        for old in os.listdir(pkgdir):  # programs linked against an earlier install
+            if old.startswith("prog-"):
+                os.remove(os.path.join(pkgdir, old))
         r, secs = go(["install", "-buildmode=shared", "-pkgdir", pkgdir, "std"], pkgdir, 1500)
         if r.returncode == 0:
             with open(stamp, "w") as f:
@@ -93,18 +100,47 @@ def main():
     p.fact("shared_libraries", sorted(libs))
     if libs:
         p.fact("libstd_bytes", max(os.path.getsize(os.path.join(pkgdir, f)) for f in libs))
-    work = tempfile.mkdtemp(prefix="gocompat-linkshared-")
-    with open(os.path.join(work, "main.go"), "w") as f:
-        f.write(PROGRAM)
-    r, secs = go(["build", "-linkshared", "-pkgdir", pkgdir, "-o", "prog", "main.go"], work, 1500)
-    p.fact("build_exit", r.returncode)
-    p.fact("build_seconds", round(secs, 1))
-    if r.returncode != 0:
-        p.fact("build_stderr", head(r.stderr))
-        p.fail("go build -linkshared failed (exit %s): %s" % (r.returncode, head(r.stderr, 1)))
+    prog = linked_program(pkgdir)
+    if prog is None:
         return
+    work = tempfile.mkdtemp(prefix="gocompat-linkshared-")
     try:
-        run = subprocess.run([os.path.join(work, "prog")], capture_output=True, text=True, timeout=60, check=False)
+        run_program(prog, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def linked_program(pkgdir):
+    """Build PROGRAM with -linkshared against pkgdir once per program text
+    (kept beside the shared std, like a fixture build); later cells reuse
+    it. Returns its path, or None after a failure."""
+    prog = os.path.join(pkgdir, "prog-" + hashlib.sha256(PROGRAM.encode()).hexdigest()[:16])
+    with open(os.path.join(pkgdir, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        p.fact("build_cached", os.path.exists(prog))
+        if os.path.exists(prog):
+            return prog
+        work = tempfile.mkdtemp(prefix="gocompat-linkshared-")
+        try:
+            with open(os.path.join(work, "main.go"), "w") as f:
+                f.write(PROGRAM)
+            r, secs = go(["build", "-linkshared", "-pkgdir", pkgdir, "-o", "prog", "main.go"], work, 1500)
+            p.fact("build_exit", r.returncode)
+            p.fact("build_seconds", round(secs, 1))
+            if r.returncode != 0:
+                p.fact("build_stderr", head(r.stderr))
+                p.fail("go build -linkshared failed (exit %s): %s" % (r.returncode, head(r.stderr, 1)))
+                return None
+            os.replace(os.path.join(work, "prog"), prog)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return prog
+
+
+def run_program(prog, work):
+    """Run the program in work (where it writes its file)."""
+    try:
+        run = subprocess.run([prog], cwd=work, capture_output=True, text=True, timeout=60, check=False)
     except subprocess.TimeoutExpired:
         p.fact("run", "timeout")
         p.fail("the -linkshared program hung (60 s)")

@@ -259,10 +259,25 @@ static phase_end cell_prepare(const run_ctx *ctx, const cell *x, const fixture_b
     return e;
 }
 
+/* Each trial gets a scratch folder of its own as TMPDIR, removed when the
+ * probe has ended: what a probe, its children or a broken runtime leave in
+ * the temp folder (a -linkshared program under go1.21 creates thousands of
+ * files there) goes with it. NULL when none could be made; the probe then
+ * shares the system's. */
+static char *scratch_dir(void)
+{
+    const char *base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char *dir = xasprintf("%s/gocompat-cell-XXXXXX", base);
+    if (mkdtemp(dir)) return dir;
+    free(dir);
+    return NULL;
+}
+
 static void probe_environment(const run_ctx *ctx, const cell *x, const fixture_build *fb, unsigned long long seed,
-                              strlist *env)
+                              const char *scratch, strlist *env)
 {
     sl_add(env, "PATH=/usr/local/bin:/usr/bin:/bin");
+    if (scratch) sl_add_owned(env, xasprintf("TMPDIR=%s", scratch));
     sl_add_owned(env, xasprintf("HOME=%s", getenv("HOME") ? getenv("HOME") : "/tmp"));
     sl_add(env, "LC_ALL=C");
     sl_add_owned(env, xasprintf("GOCOMPAT_SEED=%llu", seed));
@@ -367,12 +382,15 @@ static phase_end run_trial(const run_ctx *ctx, const cell *x, const fixture_buil
 {
     unsigned long long seed = ctx->seed + (unsigned long long)k;
     strlist env = { 0 };
-    probe_environment(ctx, x, fb, seed, &env);
+    char *scratch = scratch_dir();
+    probe_environment(ctx, x, fb, seed, scratch, &env);
     proc_spec s = { .argv = (const char *const *)argv, .envp = (const char *const *)env.v, .cwd = x->c->dir,
                     .timeout_ms = proc_deadline_ms(x->c->timeout_s * 1000.0 * ctx->b.timeout_mult * emulated_timeout_factor(ctx, x)),
                     .capture_limit = 16384, .report_limit = 1 << 20, .interrupted = ctx->b.interrupted };
     proc_result pr;
     proc_run(&s, &pr);
+    if (scratch) rm_rf(scratch);
+    free(scratch);
     phase_end e = pr.kind == PROC_INTERRUPTED ? PHASE_NO_RECORD : PHASE_DONE;
     if (e == PHASE_DONE) {
         probe_report rep;
