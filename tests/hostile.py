@@ -4,8 +4,9 @@
 Runs the cases in tests/hostile/ (a flood of 2 GiB, orphans escaping the
 process group, SIGTERM ignored, a spinning CPU, closed stdio, an allocation
 storm under RLIMIT_AS, signals sent to the parent, a probe deleting its own
-binary) twice, and checks that each got the right recorded outcome, that no
-descendant survived, that the harness's own memory stayed bounded while
+binary, a probe littering its temp folder) twice, and checks that each got
+the right recorded outcome, that no descendant survived, that no temp folder
+outlived its probe, that the harness's own memory stayed bounded while
 probes ran wild, and that the second run rebuilt what a probe destroyed.
 """
 import json
@@ -112,6 +113,8 @@ def main():
             # loaded machine the first time a checkout runs).
             ran = r.get("duration_ms", 1e9) - r.get("evidence", {}).get("host_build_ms", 0)
             check(ran < 10000, "%s ran %s ms for a 2 s timeout" % (case, ran))
+        litter = recs.get("hostile/litter", {}).get("evidence", {}).get("tmpdir")
+        check(litter and not os.path.lexists(litter), "the litter probe's TMPDIR %s outlived it" % litter)
         orphans = recs.get("hostile/orphans", {}).get("evidence", {})
         check(orphans.get("leftover_processes") is True, "orphans not reported as leftovers: %s" % orphans)
         left = survivors()
