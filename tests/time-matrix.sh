@@ -61,6 +61,24 @@ else
 fi
 timed matrix-warm env GOCOMPAT_CACHE="$warm_cache" "$bin" matrix -o "$tmp/warm.json" --no-table "$@"
 
+# The floor under a warm run: one process per cell is the isolation the
+# harness keeps, so N cells cost at least N process starts. Measured here,
+# in the same run: the median wall time of starting /bin/true, and of
+# starting Python with ctypes imported (what every Python-hosted cell pays).
+python3 - "$tmp/spawn.json" <<'PY'
+import json, statistics, subprocess, sys, time
+def median_ms(argv, n=40):
+    t = []
+    for _ in range(n):
+        t0 = time.monotonic()
+        subprocess.run(argv, check=False)
+        t.append((time.monotonic() - t0) * 1e3)
+    return round(statistics.median(t), 2)
+json.dump({"true_ms": median_ms(["/bin/true"]),
+           "python_ctypes_ms": median_ms([sys.executable, "-I", "-S", "-c", "import ctypes"])},
+          open(sys.argv[1], "w"))
+PY
+
 python3 - "$tmp" "$out" "$anchor_go" "$*" <<'PY'
 import json, os, sys, time
 tmp, out, anchor_go, args = sys.argv[1:5]
@@ -93,8 +111,18 @@ def matrix(name, doc):
         if b.get("key") and not b.get("cached") and "duration_ms" in b:
             builds[b["key"]] = b["duration_ms"]
     t["fixture_builds"] = {"count": len(builds), "go_build_sum_s": round(sum(builds.values()) / 1e3, 2)}
+    # Where the cells' time went: the probes' own time summed, divided by
+    # the jobs, against the cells phase's wall time (the rest is the
+    # harness), and the process-start floor of the same cells.
+    jobs = max(1, int(t["run"].get("jobs", os.cpu_count() or 1)))
+    cell_sum = sum(r.get("duration_ms", 0) for r in d["records"]) / 1e3
+    py = sum(1 for r in d["records"] if r.get("host", "").startswith("python") or r.get("host") == "inspect")
+    floor = (len(d["records"]) - py) * spawn.get("true_ms", 0) / 1e3 + py * spawn.get("python_ctypes_ms", 0) / 1e3
+    t["cells_time"] = {"jobs": jobs, "summed_s": round(cell_sum, 1), "summed_per_job_s": round(cell_sum / jobs, 1),
+                       "process_start_floor_s": round(floor / jobs, 1), "spawn": spawn}
     return t
 
+spawn = json.load(open(os.path.join(tmp, "spawn.json"))) if os.path.exists(os.path.join(tmp, "spawn.json")) else {}
 doc = {"schema": "gocompat.timing/1", "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
        "machine": {"cpus": os.cpu_count(), "loadavg_at_end": list(os.getloadavg())},
        "matrix_args": args, "anchor": None, "cold": matrix("matrix-cold", "cold.json"),
@@ -123,6 +151,11 @@ line("matrix warm", doc["warm"])
 for k in ("ratio_warm_matrix_to_warm_anchor", "ratio_cold_matrix_to_cold_anchor"):
     if k in doc:
         print("time-matrix: %s %.2f" % (k, doc[k]))
+if doc["warm"] and "cells_time" in doc["warm"]:
+    ct = doc["warm"]["cells_time"]
+    print("time-matrix: warm: cells %.1f s summed (%.1f s per job at -j %d); one process start per cell floors it at %.1f s "
+          "(/bin/true %.1f ms, python+ctypes %.1f ms)" % (ct["summed_s"], ct["summed_per_job_s"], ct["jobs"],
+          ct["process_start_floor_s"], ct["spawn"].get("true_ms", 0), ct["spawn"].get("python_ctypes_ms", 0)))
 if doc["cold"]:
     fb = doc["cold"]["fixture_builds"]
     print("time-matrix: cold: %d fixture builds, go build alone %.1f s summed; build phase %.1f s wall" % (
