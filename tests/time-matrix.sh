@@ -122,7 +122,7 @@ def matrix(name, doc):
     # what the quickest cell of its host cost in this run.
     quickest = {}
     for r in d["records"]:
-        if r.get("host") != "none" and r.get("duration_ms"):
+        if r.get("host") != "none" and r.get("status") != "skip" and r.get("duration_ms"):
             quickest[r["host"]] = min(quickest.get(r["host"], 1e12), r["duration_ms"])
     host_floor = sum(quickest.get(r.get("host"), 0) for r in d["records"]) / 1e3
     t["cells_time"] = {"jobs": jobs, "summed_s": round(cell_sum, 1), "summed_per_job_s": round(cell_sum / jobs, 1),
