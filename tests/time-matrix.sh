@@ -124,7 +124,7 @@ def matrix(name, doc):
     for r in d["records"]:
         if r.get("host") != "none" and r.get("status") != "skip" and r.get("duration_ms"):
             quickest[r["host"]] = min(quickest.get(r["host"], 1e12), r["duration_ms"])
-    host_floor = sum(quickest.get(r.get("host"), 0) for r in d["records"]) / 1e3
+    host_floor = sum(quickest.get(r.get("host"), 0) for r in d["records"] if r.get("status") != "skip") / 1e3
     t["cells_time"] = {"jobs": jobs, "summed_s": round(cell_sum, 1), "summed_per_job_s": round(cell_sum / jobs, 1),
                        "process_start_floor_s": round(floor / jobs, 1), "spawn": spawn,
                        "quickest_cell_floor_s": round(host_floor / jobs, 1),
