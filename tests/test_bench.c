@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_engine.h"
 #include "bench_report.h"
 #include "bench_stats.h"
 #include "unit.h"
@@ -234,6 +235,55 @@ START_TEST(emulated_figures_stay_out_of_the_plots)
 }
 END_TEST
 
+/* The plan of baselines for a run whose globs are `globs` (comma list). */
+static bench_plan baseline_plan(const char *globs, bool emulated)
+{
+    bench_settings st = { 0 };
+    if (globs) sl_split(&st.benches, globs, ",");
+    toolchain emu = { .goarch = "arm64", .emulator = "qemu-aarch64", .foreign = true };
+    bench_builds bb = { .base_probe = "base", .nemu = emulated ? 1 : 0 };
+    bb.emu_arch[0] = &emu;
+    bb.emu_base[0] = "emu-base";
+    bench_plan p = { 0 };
+    bench_plan_baselines(&p, &st, &bb);
+    sl_free(&st.benches);
+    return p;
+}
+
+static size_t count_bench(const bench_plan *p, const char *bench, const char *goarch)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++) n += !strcmp(p->v[i].bench, bench) && !strcmp(p->v[i].goarch, goarch);
+    return n;
+}
+
+START_TEST(the_baseline_is_planned_under_any_filter)
+{
+    /* A filter that leaves every baseline out still measures the one the
+     * ratios divide by, natively and per emulated arch, and only that one. */
+    bench_plan p = baseline_plan("call/*", true);
+    ck_assert_uint_eq(count_bench(&p, BENCH_BASELINE, "native"), 1);
+    ck_assert_uint_eq(count_bench(&p, BENCH_BASELINE, "arm64"), 1);
+    ck_assert_uint_eq(p.n, 2);
+    ck_assert_uint_eq(p.selected, 0);
+    ck_assert_str_eq(p.v[1].emulator, "qemu-aarch64");
+    free(p.v);
+    /* Selected by the filter: planned once, and counted as chosen. */
+    p = baseline_plan("base/c_*", false);
+    ck_assert_uint_eq(count_bench(&p, BENCH_BASELINE, "native"), 1);
+    ck_assert_uint_eq(count_bench(&p, "base/c_direct", "native"), 1);
+    ck_assert_uint_eq(p.n, 2);
+    ck_assert_uint_eq(p.selected, 2);
+    free(p.v);
+    /* No filter: every C baseline; an emulated arch has no libffi. */
+    p = baseline_plan(NULL, true);
+    ck_assert_uint_eq(count_bench(&p, "base/ffi_c", "native"), 1);
+    ck_assert_uint_eq(count_bench(&p, "base/ffi_c", "arm64"), 0);
+    ck_assert_uint_eq(p.n, 6 + 5);
+    free(p.v);
+}
+END_TEST
+
 Suite *suite_bench(void)
 {
     Suite *s = suite_create("bench");
@@ -250,5 +300,8 @@ Suite *suite_bench(void)
     tcase_add_test(d, plot_tables_put_missing_values_as_question_marks);
     tcase_add_test(d, emulated_figures_stay_out_of_the_plots);
     suite_add_tcase(s, d);
+    TCase *pl = tcase_create("plan");
+    tcase_add_test(pl, the_baseline_is_planned_under_any_filter);
+    suite_add_tcase(s, pl);
     return s;
 }

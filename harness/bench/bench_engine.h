@@ -68,11 +68,13 @@ typedef struct {
 typedef struct {
     bench_item *v;
     size_t n, cap;
+    size_t selected;      /* items the globs chose (not those added always) */
     const char *goarch, *emulator;
 } bench_plan;
 
-/* Add an item the -b globs select (all when there are none). */
-void bench_plan_add(bench_plan *p, const strlist *globs, bench_item it);
+/* Add an item if the -b globs select it (all do when there are none);
+ * returns whether they did. */
+bool bench_plan_add(bench_plan *p, const strlist *globs, bench_item it);
 /* Add an item whatever the globs say: every ratio divides by a baseline
  * measured in the same run. */
 void bench_plan_always(bench_plan *p, bench_item it);

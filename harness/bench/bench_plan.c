@@ -23,11 +23,15 @@ void bench_plan_always(bench_plan *p, bench_item it)
     push(p, it);
 }
 
-void bench_plan_add(bench_plan *p, const strlist *globs, bench_item it)
+bool bench_plan_add(bench_plan *p, const strlist *globs, bench_item it)
 {
     bool keep = !globs->n;
     for (size_t i = 0; i < globs->n && !keep; i++) keep = fnmatch(globs->v[i], it.bench, 0) == 0;
-    if (keep) push(p, it);
+    if (keep) {
+        push(p, it);
+        p->selected++;
+    }
+    return keep;
 }
 
 char *bench_item_id(const bench_item *it)
@@ -43,12 +47,14 @@ char *bench_item_id(const bench_item *it)
 static const char *const C_BASELINES[] = { "base/c_indirect", "base/c_direct", "base/clock_gettime", "base/empty_loop",
                                            "base/ffi_c", "base/thread_create" };
 
-/* One arch's C baselines. */
+/* One arch's C baselines; the one every ratio divides by is measured
+ * whatever the -b globs select. */
 static void c_baselines(bench_plan *p, const strlist *globs, const char *probe, bool ffi)
 {
     for (size_t k = 0; k < GC_ARRAY_LEN(C_BASELINES); k++) {
         bench_item it = BENCH_ITEM(NULL, "c", "c", NULL, C_BASELINES[k], "main", 1, probe, NULL);
-        if (ffi || strcmp(C_BASELINES[k], "base/ffi_c")) bench_plan_add(p, globs, it);
+        if (!ffi && !strcmp(C_BASELINES[k], "base/ffi_c")) continue;
+        if (!bench_plan_add(p, globs, it) && !strcmp(C_BASELINES[k], BENCH_BASELINE)) bench_plan_always(p, it);
     }
 }
 

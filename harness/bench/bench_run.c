@@ -58,13 +58,14 @@ static void plan_all(const bench_settings *s, const bench_builds *bb, bench_plan
     memset(p, 0, sizeof *p);
     bench_plan_baselines(p, s, bb);
     for (size_t t = 0; t < bb->ntb; t++) bench_plan_fixture(p, &s->benches, &bb->tb[t]);
-    if (!p->n) gc_die(GC_EXIT_USAGE, "no benchmark selected (check --bench and --toolchain)");
+    if (!p->selected) gc_die(GC_EXIT_USAGE, "no benchmark selected (check --bench and --toolchain)");
 }
 
 static void final_line(const bench_settings *s, const bench_plan *p, const bench_outcome *oc, double t0,
                        const char *jpath, const char *cpath)
 {
-    printf("\nC->C indirect call baseline: %.2f ns; ", oc->c_ind);
+    if (isnan(oc->c_ind)) printf("\nC->C indirect call baseline: not measured (%s did not pass); ", BENCH_BASELINE);
+    else printf("\nC->C indirect call baseline: %.2f ns; ", oc->c_ind);
     printf("%zu benchmarks, %zu failed, %zu noisy (cv > %.0f %%); %.0f s.\nWrote %s and %s.\n", p->n, oc->failed,
            oc->noisy, 100 * s->cv_limit, (now_ms() - t0) / 1000, jpath, cpath);
 }
