@@ -284,6 +284,80 @@ START_TEST(the_baseline_is_planned_under_any_filter)
 }
 END_TEST
 
+/* A described call as bench_ctypes.py --describe writes it. */
+static json_t *described(const char *text)
+{
+    json_error_t je;
+    json_t *c = json_loads(text, JSON_ALLOW_NUL, &je);
+    ck_assert_msg(c != NULL, "%s", je.text);
+    return c;
+}
+
+START_TEST(library_calls_become_c_with_every_value_respelled)
+{
+    json_t *calls = described(
+        "[{\"spec\": \"Add(2,-9223372036854775808)=5\", \"bench\": \"lib/Add(2,-9223372036854775808)\", \"name\": \"Add\","
+        "  \"ret\": \"GoInt\", \"args\": [{\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"2\"},"
+        "  {\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"-9223372036854775808\"}],"
+        "  \"want\": [{\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"5\", \"field\": null}]},"
+        " {\"spec\": \"Greet(q)\", \"bench\": \"lib/Greet(q)\", \"name\": \"Greet\", \"ret\": \"GoInt\","
+        "  \"args\": [{\"ctype\": \"GoString\", \"kind\": \"string\", \"value\": \"a\\\"b\\u0000*/\"}], \"want\": null},"
+        " {\"spec\": \"Divmod(7,2)=(3,1)\", \"bench\": \"lib/Divmod(7,2)\", \"name\": \"Divmod\","
+        "  \"ret\": \"struct Divmod_return\", \"args\": [{\"ctype\": \"GoFloat64\", \"kind\": \"float\", \"value\": \"0x1.4p+1\"},"
+        "  {\"ctype\": \"GoUint8\", \"kind\": \"uint\", \"value\": \"255\"}],"
+        "  \"want\": [{\"ctype\": \"GoInt64\", \"kind\": \"int\", \"value\": \"3\", \"field\": \"q\"},"
+        "  {\"ctype\": \"GoFloat32\", \"kind\": \"float\", \"value\": \"-inf\", \"field\": \"r\"}]},"
+        " {\"spec\": \"Noop()\", \"bench\": \"lib/Noop()\", \"name\": \"Noop\", \"ret\": \"void\", \"args\": [], \"want\": null}]");
+    char *err = NULL;
+    char *src = bench_lib_source(calls, &err);
+    ck_assert_msg(src != NULL, "%s", err);
+    const char *want[] = {
+        "#define GCB_EXPORTS(X) X(Add) X(Greet) X(Divmod) X(Noop)\nGCB_EXPORTS(GCB_SYM)",
+        "GoInt r = GO(Add)(((GoInt)2LL), ((GoInt)(-9223372036854775807LL - 1)));",
+        /* every byte outside a small safe set as an octal escape, NUL included */
+        "GO(Greet)(((GoString){ \"a\\042b\\000\\052/\", 6 }))",
+        "struct Divmod_return r = GO(Divmod)(((GoFloat64)0x1.4p+1), ((GoUint8)255ULL));",
+        "if (!(r.q == ((GoInt64)3LL) && r.r == ((GoFloat32)(-__builtin_inf())))) {",
+        "\"%s returned (%lld, %.17g)\", \"Divmod(7,2)=(3,1)\", (long long)r.q, (double)r.r);",
+        "if (!(r == ((GoInt)5LL))) {",
+        "        GO(Noop)();\n",
+        "#define GCB_LIB_BENCHES { \"lib/Add(2,-9223372036854775808)\", gcb_lib_0 }, { \"lib/Greet(q)\", gcb_lib_1 },",
+    };
+    for (size_t i = 0; i < GC_ARRAY_LEN(want); i++) ck_assert_msg(strstr(src, want[i]) != NULL, "no `%s` in\n%s", want[i], src);
+    /* A call without =RESULT is not checked. */
+    ck_assert_msg(strstr(src, "lib/Greet(q)\")) {") == NULL, "%s", src);
+    free(src);
+    json_decref(calls);
+}
+END_TEST
+
+START_TEST(library_values_that_are_not_what_they_claim_are_refused)
+{
+    static const char *const bad[] = {
+        /* text that would be C, not a number */
+        "[{\"name\": \"Add\", \"ret\": \"GoInt\", \"args\": [{\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"1); abort(\"}]}]",
+        "[{\"name\": \"Add\", \"ret\": \"GoInt\", \"args\": [{\"ctype\": \"GoInt\", \"kind\": \"uint\", \"value\": \"-1\"}]}]",
+        "[{\"name\": \"Add\", \"ret\": \"GoInt\", \"args\": [{\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"99999999999999999999\"}]}]",
+        "[{\"name\": \"F\", \"ret\": \"double\", \"args\": [{\"ctype\": \"double\", \"kind\": \"float\", \"value\": \"1.5; x\"}]}]",
+        "[{\"name\": \"F\", \"ret\": \"int\", \"args\": [{\"ctype\": \"int\", \"kind\": \"string\", \"value\": \"x\"}]}]",
+        /* names and types that are not C names */
+        "[{\"name\": \"F(0);G\", \"ret\": \"int\", \"args\": []}]",
+        "[{\"name\": \"F\", \"ret\": \"int;\", \"args\": []}]",
+        "[{\"name\": \"F\", \"ret\": \"int\", \"args\": [{\"ctype\": \"int*\", \"kind\": \"int\", \"value\": \"1\"}]}]",
+        "[{\"name\": \"F\", \"ret\": \"struct F_return\", \"args\": [], \"want\": [{\"ctype\": \"int\", \"kind\": \"int\","
+        " \"value\": \"1\", \"field\": \"r0[0]\"}]}]",
+    };
+    for (size_t i = 0; i < GC_ARRAY_LEN(bad); i++) {
+        json_t *calls = described(bad[i]);
+        char *err = NULL;
+        char *src = bench_lib_source(calls, &err);
+        ck_assert_msg(src == NULL && err != NULL && *err, "accepted: %s", bad[i]);
+        free(err);
+        json_decref(calls);
+    }
+}
+END_TEST
+
 Suite *suite_bench(void)
 {
     Suite *s = suite_create("bench");
@@ -302,6 +376,8 @@ Suite *suite_bench(void)
     suite_add_tcase(s, d);
     TCase *pl = tcase_create("plan");
     tcase_add_test(pl, the_baseline_is_planned_under_any_filter);
+    tcase_add_test(pl, library_calls_become_c_with_every_value_respelled);
+    tcase_add_test(pl, library_values_that_are_not_what_they_claim_are_refused);
     suite_add_tcase(s, pl);
     return s;
 }

@@ -179,16 +179,25 @@ void bench_builds_free(bench_builds *bb)
     free(bb->tb);
     free(bb->base_probe);
     for (size_t e = 0; e < bb->nemu; e++) free(bb->emu_base[e]);
+    json_decref(bb->library);
     memset(bb, 0, sizeof *bb);
 }
 
-struct build_job { const bench_settings *s; bench_builds *bb; };
+struct build_job {
+    const bench_settings *s;
+    bench_builds *bb;
+    const char *fixture;
+    const strlist *env;
+    size_t nmodes;
+};
+
+static const char *const MODES[] = { "c-shared", "c-archive" };
 
 static int prebuild_task(void *vp, size_t i)
 {
     struct build_job *j = vp;
     fixture_build fb;
-    fixture_build_ensure(&j->s->rc.b, j->bb->tb[i / 2].tc, "bench", i % 2 ? "c-archive" : "c-shared", NULL, NULL, &fb);
+    fixture_build_ensure(&j->s->rc.b, j->bb->tb[i / j->nmodes].tc, j->fixture, MODES[i % j->nmodes], NULL, j->env, &fb);
     int rc = fb.status == BUILD_INTERRUPTED;
     fixture_build_free(&fb);
     return rc;
@@ -199,13 +208,17 @@ static void prebuild_done(void *vp, size_t i, int st)
     (void)vp; (void)i; (void)st;
 }
 
-/* A fixture build that did not succeed is a warning; a failed one also
- * makes the run's exit status 1. */
-static void report_build(bench_builds *bb, const bench_tc *t, const fixture_build *fb, const char *mode)
+void bench_prebuild(const bench_settings *s, bench_builds *bb, const char *fixture, const strlist *env, size_t nmodes)
+{
+    struct build_job job = { s, bb, fixture, env, nmodes };
+    pool_run(nmodes * bb->ntb, s->jobs, prebuild_task, prebuild_done, &job, s->rc.b.interrupted);
+}
+
+void bench_report_build(bench_builds *bb, const bench_tc *t, const fixture_build *fb, const char *what)
 {
     if (fb->status == BUILD_OK) return;
     const char *head = json_string_value(json_object_get(fb->info, "stderr_head"));
-    gc_warn("%s: bench fixture (%s) %s: %s", t->tc->version, mode, build_status_name(fb->status), head ? head : "no details");
+    gc_warn("%s: %s %s: %s", t->tc->version, what, build_status_name(fb->status), head ? head : "no details");
     if (fb->status == BUILD_FAIL || fb->status == BUILD_ERROR) bb->rc = GC_EXIT_UNEXPECTED;
 }
 
@@ -213,8 +226,8 @@ static void fixture_probes(const bench_settings *s, bench_builds *bb, bench_tc *
 {
     fixture_build_ensure(&s->rc.b, t->tc, "bench", "c-shared", NULL, NULL, &t->shared);
     fixture_build_ensure(&s->rc.b, t->tc, "bench", "c-archive", NULL, NULL, &t->archive);
-    report_build(bb, t, &t->shared, "c-shared");
-    report_build(bb, t, &t->archive, "c-archive");
+    bench_report_build(bb, t, &t->shared, "bench fixture (c-shared)");
+    bench_report_build(bb, t, &t->archive, "bench fixture (c-archive)");
     if (t->shared.status == BUILD_OK) {
         t->probe[BV_DLOPEN] = bench_probe_build(s, BV_DLOPEN, &t->shared, t->tc, NULL, &t->why[BV_DLOPEN]);
         t->probe[BV_LINKED] = bench_probe_build(s, BV_LINKED, &t->shared, t->tc, NULL, &t->why[BV_LINKED]);
@@ -231,9 +244,8 @@ static void fixture_probes(const bench_settings *s, bench_builds *bb, bench_tc *
 void bench_builds_fixture(const bench_settings *s, bench_builds *bb)
 {
     /* Fixtures in parallel (cached), then the probes one by one. */
-    struct build_job job = { s, bb };
     if (!s->quiet)
         fprintf(stderr, "building the bench fixture with %zu toolchain%s…\n", bb->ntb, bb->ntb == 1 ? "" : "s");
-    pool_run(2 * bb->ntb, s->jobs, prebuild_task, prebuild_done, &job, s->rc.b.interrupted);
+    bench_prebuild(s, bb, "bench", NULL, 2);
     for (size_t t = 0; t < bb->ntb && !*s->rc.b.interrupted; t++) fixture_probes(s, bb, &bb->tb[t]);
 }

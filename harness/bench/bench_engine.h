@@ -33,6 +33,7 @@ typedef struct {
     char *emu_base[BENCH_MAX_EMULATED];        /* per emulated arch; NULL: not built */
     size_t nemu;
     int rc;                                    /* GC_EXIT_UNEXPECTED after a failed build */
+    json_t *library;                           /* library mode: the document's "library" */
 } bench_builds;
 
 /* The toolchains with cgo, and a C baseline probe per arch. Dies (exit 2)
@@ -40,8 +41,22 @@ typedef struct {
  * not build. */
 void bench_builds_init(const bench_settings *s, const toolchain_set *tcs, bench_builds *bb);
 void bench_builds_free(bench_builds *bb);
+/* Build `fixture` (a gosrc/ name or a package's absolute path) in the
+ * first nmodes of c-shared, c-archive with every toolchain, s->jobs at once,
+ * into the cache; the caller then takes each build from there. */
+void bench_prebuild(const bench_settings *s, bench_builds *bb, const char *fixture, const strlist *env, size_t nmodes);
+/* A build that did not succeed is a warning; a failed one also makes the
+ * run's exit status 1. */
+void bench_report_build(bench_builds *bb, const bench_tc *t, const fixture_build *fb, const char *what);
 /* The bench fixture as c-shared and c-archive, and its probes. */
 void bench_builds_fixture(const bench_settings *s, bench_builds *bb);
+/* A user's library as c-shared, the calls read from each release's header
+ * and the probe generated for them. Dies (exit 2) on a call that cannot be
+ * made, or when no release builds the library. */
+void bench_builds_library(const bench_settings *s, bench_builds *bb);
+/* The C file of a library's described calls for bench_probe.c (GCB_LIB);
+ * NULL with *err when a description is not what a C program can use. */
+char *bench_lib_source(const json_t *calls, char **err);
 /* Compile bench/bench_probe.c for one variant into the cache with the C
  * compiler of tc's arch (NULL: the native one). `lib_source` (BV_LIB) is
  * the generated file of a library's calls. Returns the program or NULL
@@ -82,6 +97,9 @@ void bench_plan_always(bench_plan *p, bench_item it);
 void bench_plan_baselines(bench_plan *p, const bench_settings *s, const bench_builds *bb);
 /* Every benchmark of the bench fixture for one toolchain. */
 void bench_plan_fixture(bench_plan *p, const strlist *globs, const bench_tc *t);
+/* Each call of a library from the main thread and a pthread (dlsym
+ * pointer) and from Python ctypes, for one toolchain. */
+void bench_plan_library(bench_plan *p, const strlist *globs, const bench_tc *t);
 /* "go1.22.12 c-dlopen call/add pthread" */
 char *bench_item_id(const bench_item *it);
 /* The benchmark the baseline ratios divide by. */
@@ -101,8 +119,8 @@ typedef struct {
     json_t *emu_c_ind;     /* goarch -> its emulated baseline */
     size_t failed, noisy;
 } bench_outcome;
-json_t *bench_doc_build(const bench_settings *s, const toolchain_set *tcs, int cpu, bench_outcome *oc, double t_build,
-                        double t0);
+json_t *bench_doc_build(const bench_settings *s, const toolchain_set *tcs, const bench_builds *bb, int cpu,
+                        bench_outcome *oc, double t_build, double t0);
 /* Write bench.json and bench.csv into s->out; dies (exit 2) when it cannot. */
 void bench_doc_write(const bench_settings *s, json_t *doc, char **jpath, char **cpath);
 int bench_render_plots(const bench_settings *s, json_t *doc);

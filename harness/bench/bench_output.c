@@ -35,8 +35,8 @@ static json_t *machine_json(void)
     return m;
 }
 
-json_t *bench_doc_build(const bench_settings *s, const toolchain_set *tcs, int cpu, bench_outcome *oc, double t_build,
-                        double t0)
+json_t *bench_doc_build(const bench_settings *s, const toolchain_set *tcs, const bench_builds *bb, int cpu,
+                        bench_outcome *oc, double t_build, double t0)
 {
     json_t *doc = json_object();
     json_object_set_new(doc, "schema", json_string(BENCH_SCHEMA));
@@ -48,6 +48,7 @@ json_t *bench_doc_build(const bench_settings *s, const toolchain_set *tcs, int c
                         json_pack("{s:i, s:f, s:f, s:b, s:i, s:s, s:s}", "reps", s->reps, "batch_ms", s->batch_ms, "cv_limit",
                                   s->cv_limit, "quick", s->quick, "cpu", cpu, "cc", s->rc.cc, "python", s->rc.python));
     json_object_set_new(doc, "machine", machine_json());
+    if (bb->library) json_object_set(doc, "library", bb->library);
     json_object_set_new(doc, "baseline", json_pack("{s:s, s:o}", "bench", BENCH_BASELINE, "median_ns",
                                                    isnan(oc->c_ind) ? json_null() : json_real(oc->c_ind)));
     if (json_object_size(oc->emu_c_ind))
@@ -147,9 +148,9 @@ static double row_median(json_t *doc, const toolchain *tc, const summary_row *ro
     return m;
 }
 
-static bool print_header(const toolchain_set *tcs)
+static bool print_header(const toolchain_set *tcs, int width)
 {
-    printf("\nns/call (median)             ");
+    printf("\n%-*s", width, "ns/call (median)");
     bool any_emulated = false;
     for (size_t t = 0; t < tcs->n; t++) {
         if (tcs->v[t].error) continue;
@@ -162,10 +163,10 @@ static bool print_header(const toolchain_set *tcs)
     return any_emulated;
 }
 
-static void print_rows(json_t *doc, const toolchain_set *tcs, const summary_row *rows, size_t n)
+static void print_rows(json_t *doc, const toolchain_set *tcs, const summary_row *rows, size_t n, int width)
 {
     for (size_t k = 0; k < n; k++) {
-        printf("%-29s", rows[k].label);
+        printf("%-*s", width, rows[k].label);
         for (size_t t = 0; t < tcs->n; t++) {
             if (tcs->v[t].error) continue;
             double m = row_median(doc, &tcs->v[t], &rows[k]);
@@ -177,10 +178,43 @@ static void print_rows(json_t *doc, const toolchain_set *tcs, const summary_row 
     }
 }
 
+/* A library's rows: each call through a dlsym pointer from the main thread
+ * and from a pthread, and through ctypes. Labels are kept in `labels`. */
+static summary_row *library_rows(json_t *doc, size_t *n, strlist *labels)
+{
+    static const summary_row WAYS[] = {
+        { "main thread", "c-dlopen", NULL, "main" },
+        { "pthread", "c-dlopen", NULL, "pthread" },
+        { "ctypes", "python-ctypes", NULL, "main" },
+    };
+    json_t *calls = json_object_get(json_object_get(doc, "library"), "calls");
+    summary_row *rows = xcalloc(GC_ARRAY_LEN(WAYS) * json_array_size(calls) + 1, sizeof *rows);
+    *n = 0;
+    size_t i;
+    json_t *c;
+    json_array_foreach(calls, i, c) {
+        const char *bench = json_string_value(json_object_get(c, "bench"));
+        for (size_t w = 0; w < GC_ARRAY_LEN(WAYS); w++) {
+            sl_add_owned(labels, xasprintf("%s, %s", bench + 4, WAYS[w].label));
+            rows[(*n)++] = (summary_row){ labels->v[labels->n - 1], WAYS[w].host, bench, WAYS[w].thread };
+        }
+    }
+    return rows;
+}
+
 void bench_print_summary(json_t *doc, const toolchain_set *tcs)
 {
-    bool any_emulated = print_header(tcs);
-    print_rows(doc, tcs, FIXTURE_ROWS, GC_ARRAY_LEN(FIXTURE_ROWS));
+    strlist labels = { 0 };
+    size_t n = GC_ARRAY_LEN(FIXTURE_ROWS);
+    summary_row *own = json_object_get(doc, "library") ? library_rows(doc, &n, &labels) : NULL;
+    const summary_row *rows = own ? own : FIXTURE_ROWS;
+    int width = 29;
+    for (size_t k = 0; k < n; k++)
+        if ((int)strlen(rows[k].label) + 1 > width) width = (int)strlen(rows[k].label) + 1;
+    bool any_emulated = print_header(tcs, width);
+    print_rows(doc, tcs, rows, n, width);
     if (any_emulated)
         printf("* emulated under qemu-user: the figure measures the emulator as much as Go, and stays out of the plots\n");
+    free(own);
+    sl_free(&labels);
 }

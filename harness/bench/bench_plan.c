@@ -79,7 +79,9 @@ void bench_plan_baselines(bench_plan *p, const bench_settings *s, const bench_bu
         if (bb->tb[t].shared.status == BUILD_OK && !bb->tb[t].tc->foreign) pylib = bb->tb[t].shared.artifact;
     if (!pylib) return;
     bench_plan_add(p, &s->benches, BENCH_ITEM(NULL, "python", "python-ctypes", NULL, "py/loop", "main", 1, NULL, pylib));
-    bench_plan_add(p, &s->benches, BENCH_ITEM(NULL, "ctypes", "python-ctypes", NULL, "py/ctypes_c", "main", 1, NULL, pylib));
+    /* A user's library has no C function of its own for ctypes to call: libc's. */
+    const char *c_call = s->lib ? "py/ctypes_libc" : "py/ctypes_c";
+    bench_plan_add(p, &s->benches, BENCH_ITEM(NULL, "ctypes", "python-ctypes", NULL, c_call, "main", 1, NULL, pylib));
 }
 
 static const char *const THREADS[] = { "main", "pthread" };

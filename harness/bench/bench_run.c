@@ -57,7 +57,9 @@ static void plan_all(const bench_settings *s, const bench_builds *bb, bench_plan
 {
     memset(p, 0, sizeof *p);
     bench_plan_baselines(p, s, bb);
-    for (size_t t = 0; t < bb->ntb; t++) bench_plan_fixture(p, &s->benches, &bb->tb[t]);
+    for (size_t t = 0; t < bb->ntb; t++)
+        if (s->lib) bench_plan_library(p, &s->benches, &bb->tb[t]);
+        else bench_plan_fixture(p, &s->benches, &bb->tb[t]);
     if (!p->selected) gc_die(GC_EXIT_USAGE, "no benchmark selected (check --bench and --toolchain)");
 }
 
@@ -71,8 +73,8 @@ static void final_line(const bench_settings *s, const bench_plan *p, const bench
 }
 
 /* Measure, then write what the run leaves; returns whether any failed. */
-static bool measure_and_report(const bench_settings *s, const toolchain_set *tcs, const bench_plan *p, double t0,
-                               double t_build)
+static bool measure_and_report(const bench_settings *s, const toolchain_set *tcs, const bench_builds *bb,
+                               const bench_plan *p, double t0, double t_build)
 {
     int cpu = bench_pick_cpu();
     if (!s->quiet)
@@ -80,10 +82,11 @@ static bool measure_and_report(const bench_settings *s, const toolchain_set *tcs
                 s->reps, s->batch_ms, cpu);
     bench_outcome oc = { json_array(), NAN, json_object(), 0, 0 };
     run_plan(s, p, cpu, &oc);
-    json_t *doc = bench_doc_build(s, tcs, cpu, &oc, t_build, t0);
+    json_t *doc = bench_doc_build(s, tcs, bb, cpu, &oc, t_build, t0);
     char *jpath, *cpath;
     bench_doc_write(s, doc, &jpath, &cpath);
-    if (!*s->rc.b.interrupted && !s->no_plot) bench_render_plots(s, doc);
+    /* The plots are drawn for the bench fixture's benchmarks. */
+    if (!*s->rc.b.interrupted && !s->no_plot && !s->lib) bench_render_plots(s, doc);
     if (!s->quiet) bench_print_summary(doc, tcs);
     final_line(s, p, &oc, t0, jpath, cpath);
     free(jpath);
@@ -101,7 +104,8 @@ int bench_run(const bench_settings *in, const toolchain_set *tcs)
     if (mkdir_p(s.out, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create %s: %s", s.out, strerror(errno));
     bench_builds bb;
     bench_builds_init(&s, tcs, &bb);
-    bench_builds_fixture(&s, &bb);
+    if (s.lib) bench_builds_library(&s, &bb);
+    else bench_builds_fixture(&s, &bb);
     int rc = bb.rc;
     if (!*s.rc.b.interrupted) {
         double t_build = now_ms() - t0;
@@ -109,7 +113,7 @@ int bench_run(const bench_settings *in, const toolchain_set *tcs)
         plan_all(&s, &bb, &p);
         const char *py = bench_real_python(&s.rc);
         s.rc.python = py;
-        if (measure_and_report(&s, tcs, &p, t0, t_build)) rc = GC_EXIT_UNEXPECTED;
+        if (measure_and_report(&s, tcs, &bb, &p, t0, t_build)) rc = GC_EXIT_UNEXPECTED;
         if (py != in->rc.python) free((char *)py);
         free(p.v);
     }
