@@ -5,8 +5,10 @@ normalised for comparison across releases and checkouts.
 Only what the header states is used: a signature whose argument values
 cannot be built from it without guessing (pointers, GoSlice without an
 element type, maps, channels, interfaces, complex numbers) is reported as
-not callable, with the reason.
+not callable, with the reason. A call named as NAME(ARGS)=RESULT is typed
+from the signature, for ctypes and, as literal text, for a C program.
 """
+import ast
 import ctypes
 import re
 
@@ -29,6 +31,7 @@ FLOATS = ("GoFloat32", "GoFloat64", "float", "double")
 
 _DECL_RE = re.compile(r"^extern\s+(.+?)\s*\b([A-Za-z_]\w*)\s*\((.*)\);\s*$", re.M)
 _STRUCT_RE = re.compile(r"struct\s+(\w+_return)\s*\{([^}]*)\};", re.S)
+_SPEC_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*\((.*?)\)\s*(?:=\s*(.+?))?\s*$")
 
 
 class GoString(ctypes.Structure):
@@ -67,13 +70,19 @@ def declarations(text):
     return decls
 
 
-def result_structs(text):
-    """{"struct F_return": [field C types]} for multiple-result exports."""
+def result_fields(text):
+    """{"struct F_return": [(field C type, field name)]} for multiple-result
+    exports."""
     out = {}
     for m in _STRUCT_RE.finditer(text):
-        fields = [" ".join(f.split()[:-1]) for f in m.group(2).split(";") if f.strip()]
-        out["struct " + m.group(1)] = fields
+        fields = [f.split() for f in m.group(2).split(";") if f.strip()]
+        out["struct " + m.group(1)] = [(" ".join(f[:-1]), f[-1]) for f in fields]
     return out
+
+
+def result_structs(text):
+    """{"struct F_return": [field C types]} for multiple-result exports."""
+    return {k: [t for t, _ in v] for k, v in result_fields(text).items()}
 
 
 def _why_not(ctype, structs, is_ret):
@@ -118,3 +127,141 @@ def ctype_of(ctype, structs):
         return type(ctype.replace(" ", "_"), (ctypes.Structure,),
                     {"_fields_": [("r%d" % i, ctype_of(f, structs)) for i, f in enumerate(structs[ctype])]})
     return SCALARS[ctype]
+
+
+def parse_call(spec):
+    """NAME(ARGS) or NAME(ARGS)=RESULT as (name, args, want): the arguments
+    and the result are Python literals; want is None when not given."""
+    m = _SPEC_RE.match(spec)
+    if not m:
+        raise ValueError("not NAME(ARGS) or NAME(ARGS)=RESULT")
+    args = ast.literal_eval("(" + m.group(2) + ",)") if m.group(2).strip() else ()
+    want = ast.literal_eval(m.group(3)) if m.group(3) is not None else None
+    return m.group(1), args, want
+
+
+def call_text(spec):
+    """The call without its expected result: "Add(2,3)" of "Add(2,3)=5"."""
+    m = _SPEC_RE.match(spec)
+    return "%s(%s)" % (m.group(1), m.group(2).strip()) if m else spec.strip()
+
+
+def call_problem(name, args, decls, reasons):
+    """Why the header rules the call out, or None."""
+    if name not in decls:
+        return "%s is not declared in the header" % name
+    if reasons.get(name):
+        return "%s cannot be called: %s" % (name, reasons[name])
+    if len(args) != len(decls[name]["args"]):
+        return "%s takes %d arguments, the call gives %d" % (name, len(decls[name]["args"]), len(args))
+    return None
+
+
+def arg_value(ctype, v):
+    """A call's argument as ctypes takes it."""
+    if ctype == "GoString":
+        if not isinstance(v, str):
+            raise ValueError("a GoString argument wants a string literal, not %r" % (v,))
+        b = v.encode("utf-8")
+        return GoString(b, len(b))
+    if isinstance(v, str):
+        raise ValueError("a %s argument wants a number, not a string" % ctype)
+    if ctype in FLOATS:
+        return float(v)
+    return int(v)
+
+
+def result_value(r):
+    """A ctypes result as a Python value; a struct of results as a tuple."""
+    if isinstance(r, ctypes.Structure):
+        return tuple(getattr(r, f[0]) for f in r._fields_)
+    return r
+
+
+def same_result(got, want):
+    return got == (tuple(want) if isinstance(want, list) else want)
+
+
+def _int_range(ctype):
+    """(kind, lowest, highest) of an integer C type."""
+    if ctype in ("_Bool", "bool"):
+        return "uint", 0, 1
+    if ctype == "char":  # signed or not by platform: either spelling fits
+        return "int", -128, 255
+    t = SCALARS[ctype]
+    bits = 8 * ctypes.sizeof(t)
+    if t(-1).value < 0:
+        return "int", -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return "uint", 0, (1 << bits) - 1
+
+
+def typed_value(ctype, v):
+    """A value as literal text for a C program: {"ctype", "kind", "value"},
+    kind int, uint, float or string; numbers as decimal or hexadecimal
+    float text, so none loses precision. Stricter than arg_value: an
+    integer that does not fit its type, or has a fraction, is refused."""
+    if ctype == "GoString":
+        if not isinstance(v, str):
+            raise ValueError("a GoString wants a string literal, not %r" % (v,))
+        return {"ctype": ctype, "kind": "string", "value": v}
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        if not isinstance(v, bool):
+            raise ValueError("a %s wants a number, not %r" % (ctype, v))
+        v = int(v)
+    if ctype in FLOATS:
+        return {"ctype": ctype, "kind": "float", "value": float(v).hex()}
+    if isinstance(v, float) and not v.is_integer():
+        raise ValueError("a %s wants an integer, not %r" % (ctype, v))
+    kind, lo, hi = _int_range(ctype)
+    if not lo <= int(v) <= hi:
+        raise ValueError("%d does not fit in %s" % (int(v), ctype))
+    return {"ctype": ctype, "kind": kind, "value": str(int(v))}
+
+
+def typed_result(ret, want, fields):
+    """The expected result as typed values, one per result field (the
+    field name None for a single result); None when nothing is expected."""
+    if want is None:
+        return None
+    if ret == "void":
+        raise ValueError("the export returns nothing: drop =%r" % (want,))
+    parts = fields.get(ret, [(ret, None)])
+    values = tuple(want) if isinstance(want, (tuple, list)) else (want,)
+    if len(values) != len(parts):
+        raise ValueError("the export returns %d value(s), =RESULT names %d" % (len(parts), len(values)))
+    out = []
+    for (ctype, name), w in zip(parts, values):
+        if ctype == "GoString":
+            raise ValueError("a GoString result is not compared: drop =RESULT")
+        out.append(dict(typed_value(ctype, w), field=name))
+    return out
+
+
+def describe_calls(text, specs):
+    """What a C program needs to make each call: the export, its result
+    type, the typed arguments and expected result; or why it cannot be
+    made. Also every declared export with the reason it is not callable
+    (None when it is)."""
+    decls = declarations(text)
+    fields = result_fields(text)
+    structs = {k: [t for t, _ in v] for k, v in fields.items()}
+    reasons = {n: callable_reason(d, structs) for n, d in decls.items()}
+    calls = []
+    for spec in specs:
+        row = {"spec": spec.strip(), "bench": "lib/" + call_text(spec)}
+        try:
+            try:
+                name, args, want = parse_call(spec)
+            except Exception as e:  # literal_eval's errors: a spec that is not a literal call
+                raise ValueError("cannot read the call: %s" % e)
+            row["name"] = name
+            why = call_problem(name, args, decls, reasons)
+            if why:
+                raise ValueError(why)
+            row["ret"] = decls[name]["ret"]
+            row["args"] = [typed_value(t, v) for t, v in zip(decls[name]["args"], args)]
+            row["want"] = typed_result(row["ret"], want, fields)
+        except ValueError as e:
+            row["error"] = str(e)
+        calls.append(row)
+    return {"exports": reasons, "calls": calls}

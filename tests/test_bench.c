@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_engine.h"
 #include "bench_report.h"
 #include "bench_stats.h"
 #include "unit.h"
@@ -234,6 +235,129 @@ START_TEST(emulated_figures_stay_out_of_the_plots)
 }
 END_TEST
 
+/* The plan of baselines for a run whose globs are `globs` (comma list). */
+static bench_plan baseline_plan(const char *globs, bool emulated)
+{
+    bench_settings st = { 0 };
+    if (globs) sl_split(&st.benches, globs, ",");
+    toolchain emu = { .goarch = "arm64", .emulator = "qemu-aarch64", .foreign = true };
+    bench_builds bb = { .base_probe = "base", .nemu = emulated ? 1 : 0 };
+    bb.emu_arch[0] = &emu;
+    bb.emu_base[0] = "emu-base";
+    bench_plan p = { 0 };
+    bench_plan_baselines(&p, &st, &bb);
+    sl_free(&st.benches);
+    return p;
+}
+
+static size_t count_bench(const bench_plan *p, const char *bench, const char *goarch)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++) n += !strcmp(p->v[i].bench, bench) && !strcmp(p->v[i].goarch, goarch);
+    return n;
+}
+
+START_TEST(the_baseline_is_planned_under_any_filter)
+{
+    /* A filter that leaves every baseline out still measures the one the
+     * ratios divide by, natively and per emulated arch, and only that one. */
+    bench_plan p = baseline_plan("call/*", true);
+    ck_assert_uint_eq(count_bench(&p, BENCH_BASELINE, "native"), 1);
+    ck_assert_uint_eq(count_bench(&p, BENCH_BASELINE, "arm64"), 1);
+    ck_assert_uint_eq(p.n, 2);
+    ck_assert_uint_eq(p.selected, 0);
+    ck_assert_str_eq(p.v[1].emulator, "qemu-aarch64");
+    free(p.v);
+    /* Selected by the filter: planned once, and counted as chosen. */
+    p = baseline_plan("base/c_*", false);
+    ck_assert_uint_eq(count_bench(&p, BENCH_BASELINE, "native"), 1);
+    ck_assert_uint_eq(count_bench(&p, "base/c_direct", "native"), 1);
+    ck_assert_uint_eq(p.n, 2);
+    ck_assert_uint_eq(p.selected, 2);
+    free(p.v);
+    /* No filter: every C baseline; an emulated arch has no libffi. */
+    p = baseline_plan(NULL, true);
+    ck_assert_uint_eq(count_bench(&p, "base/ffi_c", "native"), 1);
+    ck_assert_uint_eq(count_bench(&p, "base/ffi_c", "arm64"), 0);
+    ck_assert_uint_eq(p.n, 6 + 5);
+    free(p.v);
+}
+END_TEST
+
+/* A described call as bench_ctypes.py --describe writes it. */
+static json_t *described(const char *text)
+{
+    json_error_t je;
+    json_t *c = json_loads(text, JSON_ALLOW_NUL, &je);
+    ck_assert_msg(c != NULL, "%s", je.text);
+    return c;
+}
+
+START_TEST(library_calls_become_c_with_every_value_respelled)
+{
+    json_t *calls = described(
+        "[{\"spec\": \"Add(2,-9223372036854775808)=5\", \"bench\": \"lib/Add(2,-9223372036854775808)\", \"name\": \"Add\","
+        "  \"ret\": \"GoInt\", \"args\": [{\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"2\"},"
+        "  {\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"-9223372036854775808\"}],"
+        "  \"want\": [{\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"5\", \"field\": null}]},"
+        " {\"spec\": \"Greet(q)\", \"bench\": \"lib/Greet(q)\", \"name\": \"Greet\", \"ret\": \"GoInt\","
+        "  \"args\": [{\"ctype\": \"GoString\", \"kind\": \"string\", \"value\": \"a\\\"b\\u0000*/\"}], \"want\": null},"
+        " {\"spec\": \"Divmod(7,2)=(3,1)\", \"bench\": \"lib/Divmod(7,2)\", \"name\": \"Divmod\","
+        "  \"ret\": \"struct Divmod_return\", \"args\": [{\"ctype\": \"GoFloat64\", \"kind\": \"float\", \"value\": \"0x1.4p+1\"},"
+        "  {\"ctype\": \"GoUint8\", \"kind\": \"uint\", \"value\": \"255\"}],"
+        "  \"want\": [{\"ctype\": \"GoInt64\", \"kind\": \"int\", \"value\": \"3\", \"field\": \"q\"},"
+        "  {\"ctype\": \"GoFloat32\", \"kind\": \"float\", \"value\": \"-inf\", \"field\": \"r\"}]},"
+        " {\"spec\": \"Noop()\", \"bench\": \"lib/Noop()\", \"name\": \"Noop\", \"ret\": \"void\", \"args\": [], \"want\": null}]");
+    char *err = NULL;
+    char *src = bench_lib_source(calls, &err);
+    ck_assert_msg(src != NULL, "%s", err);
+    const char *want[] = {
+        "#define GCB_EXPORTS(X) X(Add) X(Greet) X(Divmod) X(Noop)\nGCB_EXPORTS(GCB_SYM)",
+        "GoInt r = GO(Add)(((GoInt)2LL), ((GoInt)(-9223372036854775807LL - 1)));",
+        /* every byte outside a small safe set as an octal escape, NUL included */
+        "GO(Greet)(((GoString){ \"a\\042b\\000\\052/\", 6 }))",
+        "struct Divmod_return r = GO(Divmod)(((GoFloat64)0x1.4p+1), ((GoUint8)255ULL));",
+        "if (!(r.q == ((GoInt64)3LL) && r.r == ((GoFloat32)(-__builtin_inf())))) {",
+        "\"%s returned (%lld, %.17g)\", \"Divmod(7,2)=(3,1)\", (long long)r.q, (double)r.r);",
+        "if (!(r == ((GoInt)5LL))) {",
+        "        GO(Noop)();\n",
+        "#define GCB_LIB_BENCHES { \"lib/Add(2,-9223372036854775808)\", gcb_lib_0 }, { \"lib/Greet(q)\", gcb_lib_1 },",
+    };
+    for (size_t i = 0; i < GC_ARRAY_LEN(want); i++) ck_assert_msg(strstr(src, want[i]) != NULL, "no `%s` in\n%s", want[i], src);
+    /* A call without =RESULT is not checked. */
+    ck_assert_msg(strstr(src, "lib/Greet(q)\")) {") == NULL, "%s", src);
+    free(src);
+    json_decref(calls);
+}
+END_TEST
+
+START_TEST(library_values_that_are_not_what_they_claim_are_refused)
+{
+    static const char *const bad[] = {
+        /* text that would be C, not a number */
+        "[{\"name\": \"Add\", \"ret\": \"GoInt\", \"args\": [{\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"1); abort(\"}]}]",
+        "[{\"name\": \"Add\", \"ret\": \"GoInt\", \"args\": [{\"ctype\": \"GoInt\", \"kind\": \"uint\", \"value\": \"-1\"}]}]",
+        "[{\"name\": \"Add\", \"ret\": \"GoInt\", \"args\": [{\"ctype\": \"GoInt\", \"kind\": \"int\", \"value\": \"99999999999999999999\"}]}]",
+        "[{\"name\": \"F\", \"ret\": \"double\", \"args\": [{\"ctype\": \"double\", \"kind\": \"float\", \"value\": \"1.5; x\"}]}]",
+        "[{\"name\": \"F\", \"ret\": \"int\", \"args\": [{\"ctype\": \"int\", \"kind\": \"string\", \"value\": \"x\"}]}]",
+        /* names and types that are not C names */
+        "[{\"name\": \"F(0);G\", \"ret\": \"int\", \"args\": []}]",
+        "[{\"name\": \"F\", \"ret\": \"int;\", \"args\": []}]",
+        "[{\"name\": \"F\", \"ret\": \"int\", \"args\": [{\"ctype\": \"int*\", \"kind\": \"int\", \"value\": \"1\"}]}]",
+        "[{\"name\": \"F\", \"ret\": \"struct F_return\", \"args\": [], \"want\": [{\"ctype\": \"int\", \"kind\": \"int\","
+        " \"value\": \"1\", \"field\": \"r0[0]\"}]}]",
+    };
+    for (size_t i = 0; i < GC_ARRAY_LEN(bad); i++) {
+        json_t *calls = described(bad[i]);
+        char *err = NULL;
+        char *src = bench_lib_source(calls, &err);
+        ck_assert_msg(src == NULL && err != NULL && *err, "accepted: %s", bad[i]);
+        free(err);
+        json_decref(calls);
+    }
+}
+END_TEST
+
 Suite *suite_bench(void)
 {
     Suite *s = suite_create("bench");
@@ -250,5 +374,10 @@ Suite *suite_bench(void)
     tcase_add_test(d, plot_tables_put_missing_values_as_question_marks);
     tcase_add_test(d, emulated_figures_stay_out_of_the_plots);
     suite_add_tcase(s, d);
+    TCase *pl = tcase_create("plan");
+    tcase_add_test(pl, the_baseline_is_planned_under_any_filter);
+    tcase_add_test(pl, library_calls_become_c_with_every_value_respelled);
+    tcase_add_test(pl, library_values_that_are_not_what_they_claim_are_refused);
+    suite_add_tcase(s, pl);
     return s;
 }

@@ -5,45 +5,13 @@
 # cannot be called from the header alone are listed with the reason. When
 # every call is right, each is timed (ns per call through ctypes, from both
 # threads, with ctypes calling C as the baseline) for the upgrade report.
-import ast
 import ctypes
 import os
-import re
 import threading
 import time
 
 import gocompat_header as gh
 import gocompat_probe as p
-
-_SPEC_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*\((.*?)\)\s*(?:=\s*(.+?))?\s*$")
-
-
-def parse(spec):
-    m = _SPEC_RE.match(spec)
-    if not m:
-        raise ValueError("not NAME(ARGS) or NAME(ARGS)=RESULT")
-    args = ast.literal_eval("(" + m.group(2) + ",)") if m.group(2).strip() else ()
-    want = ast.literal_eval(m.group(3)) if m.group(3) is not None else None
-    return m.group(1), args, want
-
-
-def arg_value(ctype, v):
-    if ctype == "GoString":
-        if not isinstance(v, str):
-            raise ValueError("a GoString argument wants a string literal, not %r" % (v,))
-        b = v.encode("utf-8")
-        return gh.GoString(b, len(b))
-    if isinstance(v, str):
-        raise ValueError("a %s argument wants a number, not a string" % ctype)
-    if ctype in gh.FLOATS:
-        return float(v)
-    return int(v)
-
-
-def result_value(r):
-    if isinstance(r, ctypes.Structure):
-        return tuple(getattr(r, f[0]) for f in r._fields_)
-    return r
 
 
 def call_on(fn, args, on_thread):
@@ -51,7 +19,7 @@ def call_on(fn, args, on_thread):
 
     def run():
         try:
-            out["value"] = result_value(fn(*args))
+            out["value"] = gh.result_value(fn(*args))
         except Exception as e:  # a ctypes conversion error, reported as such
             out["error"] = str(e)
 
@@ -103,18 +71,14 @@ for spec in specs:
     row = {"call": spec.strip()}
     results.append(row)
     try:
-        name, args, want = parse(spec)
+        name, args, want = gh.parse_call(spec)
     except (ValueError, SyntaxError) as e:
         row["error"] = "cannot read the call: %s" % e
         bad.append("%s: %s" % (spec.strip(), row["error"]))
         continue
-    if name not in decls:
-        row["error"] = "%s is not declared in the header" % name
-    elif reasons[name]:
-        row["error"] = "%s cannot be called: %s" % (name, reasons[name])
-    elif len(args) != len(decls[name]["args"]):
-        row["error"] = "%s takes %d arguments, the call gives %d" % (name, len(decls[name]["args"]), len(args))
-    if "error" in row:
+    why = gh.call_problem(name, args, decls, reasons)
+    if why:
+        row["error"] = why
         bad.append(row["error"])
         continue
     d = decls[name]
@@ -122,7 +86,7 @@ for spec in specs:
     fn.argtypes = [gh.ctype_of(a, structs) for a in d["args"]]
     fn.restype = gh.ctype_of(d["ret"], structs)
     try:
-        cargs = [arg_value(t, v) for t, v in zip(d["args"], args)]
+        cargs = [gh.arg_value(t, v) for t, v in zip(d["args"], args)]
     except ValueError as e:
         row["error"] = str(e)
         bad.append("%s: %s" % (spec.strip(), e))
@@ -133,7 +97,7 @@ for spec in specs:
         row[where] = got.get("value", got.get("error"))
         if "error" in got:
             bad.append("%s from the %s: %s" % (spec.strip(), where.replace("_", " "), got["error"]))
-        elif want is not None and got["value"] != (tuple(want) if isinstance(want, list) else want):
+        elif want is not None and not gh.same_result(got["value"], want):
             bad.append("%s from the %s returned %r" % (spec.strip(), where.replace("_", " "), got["value"]))
 p.fact("calls", results)
 if not bad:

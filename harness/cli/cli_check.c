@@ -78,18 +78,6 @@ typedef struct {
     library_opts lo;
 } check_opts;
 
-static void read_calls_file(const char *path, strlist *calls)
-{
-    char *text = read_file(path, NULL);
-    if (!text) gc_die(GC_EXIT_USAGE, "--calls %s: %s", path, strerror(errno));
-    char *save = NULL;
-    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        char *t = trim(l);
-        if (*t && *t != '#') sl_add(calls, t);
-    }
-    free(text);
-}
-
 /* Takes this command's own options out of argv; the rest are the matrix's. */
 static int own_options(int argc, char **argv, check_opts *o, char **rest)
 {
@@ -114,7 +102,11 @@ static int own_options(int argc, char **argv, check_opts *o, char **rest)
         switch (code) {
         case 'P': o->pkg = val; break;
         case 'C': sl_add(&o->lo.calls, val); break;
-        case 'L': read_calls_file(val, &o->lo.calls); break;
+        case 'L': {
+            char *err = NULL;
+            if (library_read_calls(val, &o->lo.calls, &err) < 0) gc_die(GC_EXIT_USAGE, "--calls %s", err);
+            break;
+        }
         case 'X': o->lo.fail_if = xstrdup(val); break;
         case 'K': o->config = val; break;
         case 'T': o->tests = val; break;

@@ -307,6 +307,19 @@ int library_cases(const build_ctx *ctx, const library *lib, const library_opts *
     return *err ? -1 : 0;
 }
 
+int library_read_calls(const char *path, strlist *calls, char **err)
+{
+    char *text = read_input(path, NULL, true, err);
+    if (!text) return -1;
+    char *save = NULL;
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        char *t = trim(l);
+        if (*t && *t != '#') sl_add(calls, t);
+    }
+    free(text);
+    return 0;
+}
+
 char *library_config_find(const char *pkgdir, const char *modroot)
 {
     const char *dirs[] = { pkgdir, modroot };

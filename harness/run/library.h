@@ -22,6 +22,10 @@ typedef struct {
     int test_timeout_s;   /* 0: the descriptor default */
 } library_opts;
 
+/* Append the calls of FILE, one NAME(ARGS)[=RESULT] per line (blank lines
+ * and # comments skipped); -1 with one line naming FILE in *err. */
+int library_read_calls(const char *path, strlist *calls, char **err);
+
 /* The optional config file in the user's repository (`key: value` lines as
  * in case descriptors): releases, buildmodes, hosts, tests, call, fail-if,
  * xfail (GO-RANGE BUILDMODE HOST CASE LINK), timeout. */
