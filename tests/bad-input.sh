@@ -100,6 +100,15 @@ attack 2 'selection matches no cell' "$bin" build --no-discover --go "$go" -c ab
 attack 2 'selection matches no case' "$bin" list -c abi/ad
 attack 2 'no usable Go toolchain' $m -t 1.99 -o "$dir/existing.json"
 
+# ---- a narrower benchmark run never replaces a wider one ----
+b="$bin bench --no-discover --go $go --quick -q --no-plot"
+mkdir -p "$dir/bench-bad" && echo '{"schema": 1}' >"$dir/bench-bad/bench.json" && cp "$dir/bench-bad/bench.json" "$dir/bench-bad.keep"
+attack 2 'is not a benchmark document' $b -b call/empty -o "$dir/bench-bad"
+holds "bench replaced a file it could not read" unchanged "$dir/bench-bad/bench.json" "$dir/bench-bad.keep"
+$b -b call/empty -o "$dir/bench" >/dev/null 2>&1 && cp "$dir/bench/bench.json" "$dir/bench.keep" || fail "bench -b call/empty did not run"
+attack 2 'benchmarks this run does not plan' $b -b call/add -o "$dir/bench"
+holds "a narrower bench run replaced bench.json" unchanged "$dir/bench/bench.json" "$dir/bench.keep"
+
 # ---- inputs: regular files only, bounded, UTF-8 without NUL ----
 # A real document to corrupt.
 $m -c abi/add --host c-dlopen -o "$dir/good.json" || fail "a one-cell run failed"

@@ -121,7 +121,9 @@ typedef struct {
 } bench_outcome;
 json_t *bench_doc_build(const bench_settings *s, const toolchain_set *tcs, const bench_builds *bb, int cpu,
                         bench_outcome *oc, double t_build, double t0);
-/* Write bench.json and bench.csv into s->out; dies (exit 2) when it cannot. */
+/* Write bench.json and bench.csv into s->out (bench.interrupted.* when the
+ * run was interrupted and a bench.json exists); dies (exit 2) when it
+ * cannot. */
 void bench_doc_write(const bench_settings *s, json_t *doc, char **jpath, char **cpath);
 int bench_render_plots(const bench_settings *s, json_t *doc);
 /* The table of medians per release printed at the end. */

@@ -67,6 +67,14 @@ void bench_doc_write(const bench_settings *s, json_t *doc, char **jpath, char **
 {
     *jpath = path_join(s->out, "bench.json");
     *cpath = path_join(s->out, "bench.csv");
+    /* An interrupted run has fewer results than it planned: it never
+     * replaces a finished document, and goes beside it instead. */
+    if (*s->rc.b.interrupted && access(*jpath, F_OK) == 0) {
+        free(*jpath);
+        free(*cpath);
+        *jpath = path_join(s->out, "bench.interrupted.json");
+        *cpath = path_join(s->out, "bench.interrupted.csv");
+    }
     char *js = json_dumps(doc, JSON_INDENT(1));
     char *csv = bench_csv(doc);
     if (write_file_atomic(*jpath, js, strlen(js)) < 0 || write_file_atomic(*cpath, csv, strlen(csv)) < 0)

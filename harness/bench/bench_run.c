@@ -2,12 +2,14 @@
  * time, then the document, the plots and the summary. */
 #define _GNU_SOURCE
 #include "bench_engine.h"
+#include "bench_report.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void progress(size_t k, size_t n, json_t *r)
 {
@@ -72,6 +74,39 @@ static void final_line(const bench_settings *s, const bench_plan *p, const bench
            oc->noisy, 100 * s->cv_limit, (now_ms() - t0) / 1000, jpath, cpath);
 }
 
+/* A narrower run must not replace a wider one: refuse (exit 2) when
+ * OUT/bench.json holds a benchmark this plan lacks, or is not a bench
+ * document, unless --force. */
+static void refuse_narrower(const bench_settings *s, const bench_plan *p)
+{
+    char *path = path_join(s->out, "bench.json");
+    if (s->force || access(path, F_OK) != 0) {
+        free(path);
+        return;
+    }
+    char *err = NULL;
+    json_t *old = bench_doc_load(path, &err);
+    if (!old) gc_die(GC_EXIT_USAGE, "%s is not a benchmark document (%s); move it away or pass --force", path, err);
+    size_t i, lost = 0;
+    json_t *r;
+    const char *example = NULL;
+    json_array_foreach(json_object_get(old, "results"), i, r) {
+        const char *id = json_string_value(json_object_get(r, "id"));
+        bool planned = false;
+        for (size_t k = 0; k < p->n && !planned && id; k++) {
+            char *pid = bench_item_id(&p->v[k]);
+            planned = !strcmp(pid, id);
+            free(pid);
+        }
+        if (!planned && !lost++) example = id;
+    }
+    if (lost)
+        gc_die(GC_EXIT_USAGE, "%s holds %zu benchmarks this run does not plan (%s, ...); write elsewhere with -o DIR, or pass --force to replace it",
+               path, lost, example ? example : "?");
+    json_decref(old);
+    free(path);
+}
+
 /* Measure, then write what the run leaves; returns whether any failed. */
 static bool measure_and_report(const bench_settings *s, const toolchain_set *tcs, const bench_builds *bb,
                                const bench_plan *p, double t0, double t_build)
@@ -111,6 +146,7 @@ int bench_run(const bench_settings *in, const toolchain_set *tcs)
         double t_build = now_ms() - t0;
         bench_plan p;
         plan_all(&s, &bb, &p);
+        refuse_narrower(&s, &p);
         const char *py = bench_real_python(&s.rc);
         s.rc.python = py;
         if (measure_and_report(&s, tcs, &bb, &p, t0, t_build)) rc = GC_EXIT_UNEXPECTED;

@@ -14,6 +14,7 @@ typedef struct {
     const char *srcdir;   /* bench/ probes and plot scripts */
     int jobs;             /* fixture builds at once */
     bool quiet, quick, no_plot;
+    bool force;           /* replace a bench.json that holds benchmarks this run does not */
     int reps;             /* timed repetitions per benchmark */
     double batch_ms;      /* minimum batch duration */
     double cv_limit;      /* a figure noisier than this is run again, then flagged */

@@ -45,6 +45,9 @@ static const char BENCH_HELP[] =
     "  -b, --bench=GLOB      only benchmarks whose name matches (e.g. 'call/*';\n"
     "                        repeatable)\n"
     "      --no-plot         do not run gnuplot\n"
+    "      --force           replace DIR/bench.json even when it holds benchmarks\n"
+    "                        this run does not plan (by default that is refused,\n"
+    "                        exit 2: a narrower run never replaces a wider one)\n"
     "  -j, --jobs=N          fixture builds at once (benchmarks always run one\n"
     "                        at a time)\n"
     "  -q, --quiet           no progress lines\n\n"
@@ -89,7 +92,7 @@ static const char BENCH_HELP[] =
 
 typedef struct {
     const char *out;      /* NULL: results/bench, or _gocompat/bench with --lib */
-    bool quick, no_plot, compare;
+    bool quick, no_plot, compare, force;
     int reps;
     double batch_ms, cv_limit, threshold, alpha;
     strlist benches;
@@ -152,6 +155,7 @@ static bool flag_option(int argc, char **argv, int *i, bench_opts *b)
     const char *a = argv[*i];
     if (!strcmp(a, "--quick")) b->quick = true;
     else if (!strcmp(a, "--no-plot")) b->no_plot = true;
+    else if (!strcmp(a, "--force")) b->force = true;
     else if (!strcmp(a, "--compare")) {
         if (*i + 2 >= argc) gc_die(GC_EXIT_USAGE, "--compare wants two files: OLD.json NEW.json");
         b->compare = true;
@@ -212,6 +216,7 @@ static void settings_of(const common_opts *o, const bench_opts *b, const library
     s->quiet = o->m.quiet;
     s->quick = b->quick;
     s->no_plot = b->no_plot;
+    s->force = b->force;
     s->reps = b->reps;
     s->batch_ms = b->batch_ms;
     s->cv_limit = b->cv_limit;
