@@ -109,6 +109,11 @@ $b -b call/empty -o "$dir/bench" >/dev/null 2>&1 && cp "$dir/bench/bench.json" "
 attack 2 'benchmarks this run does not plan' $b -b call/add -o "$dir/bench"
 holds "a narrower bench run replaced bench.json" unchanged "$dir/bench/bench.json" "$dir/bench.keep"
 
+# ---- a narrower matrix run never replaces a wider document ----
+$m -c abi/add -o "$dir/wide.json" >/dev/null 2>&1 && cp "$dir/wide.json" "$dir/wide.keep" || fail "matrix -c abi/add did not run"
+attack 2 'holds [0-9]+ records of cells this run does not select' $m -c abi/add --host c-dlopen -o "$dir/wide.json"
+holds "a narrower matrix run replaced the document" unchanged "$dir/wide.json" "$dir/wide.keep"
+
 # ---- inputs: regular files only, bounded, UTF-8 without NUL ----
 # A real document to corrupt.
 $m -c abi/add --host c-dlopen -o "$dir/good.json" || fail "a one-cell run failed"

@@ -3,10 +3,12 @@
 #include "cli_common.h"
 #include "expectations.h"
 #include "record.h"
+#include "runner.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char MATRIX_HELP[] =
     "Usage: gocompat matrix [OPTION]...\n"
@@ -19,6 +21,9 @@ static const char MATRIX_HELP[] =
     "  -j, --jobs=N          run N builds or probes at once (default: CPUs)\n"
     "  -o, --out=FILE        matrix document to write (default results/matrix.json)\n"
     "      --resume          keep the records of an interrupted run, run the rest\n"
+    "      --force           replace OUT even when it holds records of cells this\n"
+    "                        run does not select (by default that is refused,\n"
+    "                        exit 2: a narrower run never replaces a wider one)\n"
     "      --shard=K/N       run only the K-th of N deterministic slices\n"
     "      --seed=N          seed for randomised case values (recorded)\n"
     "      --timeout-mult=X  scale every timeout (also GOCOMPAT_TIMEOUT_MULT)\n"
@@ -31,9 +36,70 @@ static const char MATRIX_HELP[] =
     "Exit status: 0 all as expected, 1 unexpected fail/error/xpass, 2 usage or\n"
     "harness error, 130 interrupted (records kept).\n";
 
+/* Takes --force out of argv; returns whether it was there. */
+static bool take_force(int *argc, char **argv)
+{
+    bool force = false;
+    int w = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            while (i < *argc) argv[w++] = argv[i++];
+            break;
+        }
+        if (!strcmp(argv[i], "--force")) force = true;
+        else argv[w++] = argv[i];
+    }
+    argv[w] = NULL;
+    *argc = w;
+    return force;
+}
+
+/* A narrower run never replaces a wider document: exit 2 when OUT is a
+ * matrix document holding records of cells this run does not select
+ * (another -t, -c or --arch), naming how many and one of them, unless
+ * --force. --resume and --shard runs keep their own rules. */
+static void refuse_narrower(const common_opts *o, const toolchain_set *tcs, const case_set *cases)
+{
+    struct stat st;
+    if (o->m.resume || o->m.shard_n || stat(o->m.out, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    char *err = NULL;
+    json_t *old = matrix_load(o->m.out, &err);
+    free(err);
+    if (!old) return; /* not a matrix document: the output policy decides */
+    cell_list all;
+    cells_expand(&o->m, tcs, cases, &all);
+    if (!all.n) { /* the runner says that the selection is empty */
+        json_decref(old);
+        free(all.v);
+        return;
+    }
+    json_t *planned = json_object();
+    for (size_t k = 0; k < all.n; k++) {
+        char *key = cell_key(&all.v[k]);
+        json_object_set_new(planned, key, json_true());
+        free(key);
+    }
+    size_t i, lost = 0;
+    json_t *r;
+    char *example = NULL;
+    json_array_foreach(json_object_get(old, "records"), i, r) {
+        char *key = record_cell_key(r);
+        if (!json_object_get(planned, key) && !lost++) example = xstrdup(key);
+        free(key);
+    }
+    if (lost)
+        gc_die(GC_EXIT_USAGE, "%s holds %zu records of cells this run does not select (%s, ...); write elsewhere with -o FILE, or pass --force to replace it",
+               o->m.out, lost, example);
+    free(example);
+    json_decref(planned);
+    json_decref(old);
+    free(all.v);
+}
+
 int cmd_matrix(int argc, char **argv)
 {
     common_opts o;
+    bool force = take_force(&argc, argv);
     int i = common_parse(argc, argv, &o, MATRIX_HELP);
     if (i < argc) gc_die(GC_EXIT_USAGE, "matrix takes no arguments ('%s'); see --help", argv[i]);
     install_interrupt_handlers();
@@ -43,6 +109,7 @@ int cmd_matrix(int argc, char **argv)
     common_cases(&o, &cases);
     expect_set *ex = expect_for_run(o.expectations, o.no_expectations, o.srcdir);
     o.m.rc.expect = ex;
+    if (!force) refuse_narrower(&o, &tcs, &cases);
     int rc = matrix_run(&o.m, &tcs, &cases);
     if (ex) expect_free(ex);
     free(ex);
