@@ -2,7 +2,8 @@
 # Moving or copying the checkout must not rebuild anything: fixtures and C
 # hosts are keyed by content, never by the source path. A file a probe
 # #includes from its folder is part of its host's key. The run's timing
-# report names its phases, host compiles and slowest cells.
+# report names its phases, host compiles and slowest cells; its progress
+# lines and table are shown unless -q and --no-table say otherwise.
 set -u
 bin=${GOCOMPAT_BIN:-./gocompat}
 src=${GOCOMPAT_SRCDIR:-.}
@@ -11,11 +12,15 @@ rm -rf "$dir" && mkdir -p "$dir/a" "$dir/b"
 fail() { echo "relocate: $*"; exit 1; }
 for t in a b; do cp -R "$src/cases" "$src/gosrc" "$src/probe" "$dir/$t/" || exit 99; done
 tc=$("$bin" toolchains --json | python3 -c 'import json,sys; print([t["version"] for t in json.load(sys.stdin) if "error" not in t and not t.get("emulator")][-1])') || exit 99
-sel="-t $tc -c abi/add -c abi/shapes-ints-direct --host c-dlopen --host c-linked --no-table --no-expectations"
-"$bin" matrix --srcdir "$dir/a" $sel -q -o "$dir/a.json" || fail "run in the first copy failed"
+sel="-t $tc -c abi/add -c abi/shapes-ints-direct --host c-dlopen --host c-linked --no-expectations"
+"$bin" matrix --srcdir "$dir/a" $sel -q --no-table -o "$dir/a.json" >"$dir/a.out" 2>"$dir/a.err" ||
+  { cat "$dir/a.err"; fail "run in the first copy failed"; }
+[ ! -s "$dir/a.out" ] && ! grep -q '\[run ' "$dir/a.err" || { cat "$dir/a.out" "$dir/a.err"; fail "-q --no-table printed a table or progress"; }
 # The second copy differs in one file a probe includes (not in the probe itself).
 echo "/* touched $$ $(date +%s%N) */" >> "$dir/b/cases/abi/abi_run.h"
-"$bin" matrix --srcdir "$dir/b" $sel -o "$dir/b.json" 2>"$dir/b.err" || { cat "$dir/b.err"; fail "run in the second copy failed"; }
+"$bin" matrix --srcdir "$dir/b" $sel -o "$dir/b.json" >"$dir/b.out" 2>"$dir/b.err" || { cat "$dir/b.err"; fail "run in the second copy failed"; }
+grep -q '^gocompat: \[run 3/3\] go.*: pass$' "$dir/b.err" || { cat "$dir/b.err"; fail "no progress line for the last cell"; }
+[ "$(grep -c '^abi/.* c-\(dlopen\|linked\) \[c-shared\] *ok$' "$dir/b.out")" -eq 3 ] || { cat "$dir/b.out"; fail "no table of the 3 cells"; }
 grep -q '^gocompat: time: toolchain discovery .* s, fixture builds .* s, cells .* s (-j [0-9]*); total .* s$' "$dir/b.err" ||
   { cat "$dir/b.err"; fail "no phase times at the end of the run"; }
 [ "$(grep -c '^ *[0-9.]* s  go.* abi/' "$dir/b.err")" -eq 3 ] || { cat "$dir/b.err"; fail "the slowest cells are not listed"; }
