@@ -4,20 +4,12 @@
 #include <cstring>
 
 #include "probe.h"
-
-static const struct { const char *name, *want; } KINDS[] = {
-    { "string", "gocompat: deliberate panic" },
-    { "error", "gocompat: deliberate error" },
-    { "custom", "{7}" },
-    { "nil", "runtime error: invalid memory address or nil pointer dereference" },
-    { "index", "runtime error: index out of range [5] with length 1" },
-    { "divide", "runtime error: integer divide by zero" },
-};
+#include "recovered_kinds.h"
 
 void probe_main(int, char **)
 {
     char buf[128];
-    for (const auto &k : KINDS)
+    for (const auto &k : RECOVERED_KINDS)
         for (int i = 0; i < 100; i++) {
             int rc = GO_FN(RecoveredNamed)(const_cast<char *>(k.name), buf, sizeof buf);
             if (rc != 1 || strcmp(buf, k.want)) {
@@ -26,6 +18,6 @@ void probe_main(int, char **)
             }
         }
     GC_EXPECT_EQ_LL(GO_FN(RecoveredNamed)(const_cast<char *>("none"), buf, sizeof buf), 0);
-    gc_fact("recovered_calls", "%d", int(100 * (sizeof KINDS / sizeof *KINDS)));
+    gc_fact("recovered_calls", "%d", 100 * N_RECOVERED_KINDS);
     gc_pass();
 }

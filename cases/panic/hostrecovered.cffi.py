@@ -3,16 +3,9 @@
 # cffi host carries on.
 import gocompat_cffi
 import gocompat_probe as p
+from recovered_kinds import KINDS
 
 ffi, lib = gocompat_cffi.load("int RecoveredNamed(char *name, char *msg, int n);")
-KINDS = {
-    b"string": b"gocompat: deliberate panic",
-    b"error": b"gocompat: deliberate error",
-    b"custom": b"{7}",
-    b"nil": b"runtime error: invalid memory address or nil pointer dereference",
-    b"index": b"runtime error: index out of range [5] with length 1",
-    b"divide": b"runtime error: integer divide by zero",
-}
 
 
 def main():

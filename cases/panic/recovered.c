@@ -9,18 +9,7 @@
 #include <time.h>
 
 #include "probe.h"
-
-/* The failures that panic on the calling goroutine, and the text recover
- * gets from each. */
-static const struct { const char *name, *want; } KINDS[] = {
-    { "string", "gocompat: deliberate panic" },
-    { "error", "gocompat: deliberate error" },
-    { "custom", "{7}" },
-    { "nil", "runtime error: invalid memory address or nil pointer dereference" },
-    { "index", "runtime error: index out of range [5] with length 1" },
-    { "divide", "runtime error: integer divide by zero" },
-};
-enum { NKINDS = sizeof KINDS / sizeof *KINDS };
+#include "recovered_kinds.h"
 
 static double now_ns(void)
 {
@@ -52,19 +41,20 @@ void probe_main(int argc, char **argv)
     (void)argc, (void)argv;
     char msg[128];
     const int per_kind = gc_emulated() ? 200 : 1000;
-    for (int k = 0; k < NKINDS; k++) {
+    for (int k = 0; k < N_RECOVERED_KINDS; k++) {
+        const struct recovered_kind *rk = &RECOVERED_KINDS[k];
         for (int i = 0; i < per_kind; i++) {
             msg[0] = 0;
-            int rc = GO_FN(RecoveredNamed)((char *)KINDS[k].name, msg, sizeof msg);
-            if (rc != 1 || strcmp(msg, KINDS[k].want) != 0) {
-                gc_fail("call %d of RecoveredNamed(%s) returned %d with \"%s\", want 1 with \"%s\"", i + 1, KINDS[k].name,
-                        rc, msg, KINDS[k].want);
+            int rc = GO_FN(RecoveredNamed)((char *)rk->name, msg, sizeof msg);
+            if (rc != 1 || strcmp(msg, rk->want) != 0) {
+                gc_fail("call %d of RecoveredNamed(%s) returned %d with \"%s\", want 1 with \"%s\"", i + 1, rk->name, rc,
+                        msg, rk->want);
                 return;
             }
         }
     }
     GC_EXPECT_EQ_LL(GO_FN(RecoveredNamed)("none", msg, sizeof msg), 0);
-    gc_fact("recovered_calls", "%d", NKINDS * per_kind);
+    gc_fact("recovered_calls", "%d", N_RECOVERED_KINDS * per_kind);
     /* Batches of about 5 ms each, sized from a short calibration: calls
      * from a main thread cost 100 times more on some releases. */
     int nrec = batch_size("string"), nplain = batch_size("none");

@@ -2,17 +2,7 @@ import ctypes
 import time
 
 import gocompat_probe as p
-
-# The failures (by the fixture's names) that panic on the calling
-# goroutine, and the text recover gets from each.
-KINDS = {
-    b"string": b"gocompat: deliberate panic",
-    b"error": b"gocompat: deliberate error",
-    b"custom": b"{7}",
-    b"nil": b"runtime error: invalid memory address or nil pointer dereference",
-    b"index": b"runtime error: index out of range [5] with length 1",
-    b"divide": b"runtime error: integer divide by zero",
-}
+from recovered_kinds import KINDS
 
 lib = p.load()
 lib.RecoveredNamed.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int]
