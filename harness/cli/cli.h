@@ -21,9 +21,9 @@ int cmd_check(int argc, char **argv);
 bool toolchains_build_requested(int argc, char **argv);
 int toolchains_build(int argc, char **argv, const char *help);
 
-/* The comparison options of `diff`, which `upgrade` takes too (cli_report.c). */
 #include "diff.h"
 
+/* The comparison options of `diff`, which `upgrade` takes too (cli_report.c). */
 typedef struct {
     const char *format; /* md, json or junit */
     const char *out;    /* the report's file; NULL: stdout */
