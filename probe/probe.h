@@ -49,6 +49,9 @@ int gc_exec_self(char *const argv[]);
 char **gc_self_argv(void);
 /* Whether this cell runs under qemu-user (GOCOMPAT_EMULATOR is set). */
 int gc_emulated(void);
+/* Install handler for sig with flags (SA_ONSTACK, …) and an empty mask.
+ * 0, or -1 with errno (sigaction's). */
+int gc_on_signal(int sig, void (*handler)(int), int flags);
 /* A numeric field of /proc/self/status ("Threads", "VmRSS" …), or -1. */
 long gc_status_field(const char *name);
 /* FNV-1a over a folder's file names and contents, in name order (dot files

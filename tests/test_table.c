@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expectations.h"
 #include "table.h"
 #include "unit.h"
 #include "util.h"

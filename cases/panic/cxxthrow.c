@@ -75,6 +75,6 @@ void probe_main(int argc, char **argv)
     gc_fact("caught_through_go", "%d", rc);
     gc_fact("caught_what", "\"%s\"", what);
     char msg[64];
-    gc_fact("go_usable_after", "%s", GO_FN(Recovered)(-1, msg, sizeof msg) == 0 ? "true" : "false");
+    gc_fact("go_usable_after", "%s", GO_FN(RecoveredNamed)("none", msg, sizeof msg) == 0 ? "true" : "false");
     gc_pass();
 }

@@ -92,12 +92,7 @@ static void *without_altstack(void *arg)
 void probe_main(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_usr1;
-    sa.sa_flags = SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGUSR1, &sa, NULL);
+    GC_EXPECT(gc_on_signal(SIGUSR1, on_usr1, SA_ONSTACK) == 0);
 
     pthread_t t[THREADS];
     struct result r[THREADS];

@@ -4,7 +4,6 @@
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdatomic.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,12 +38,7 @@ static int wait_for(atomic_int *c, int want)
 void probe_main(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_usr1;
-    sa.sa_flags = SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGUSR1, &sa, NULL);
+    GC_EXPECT(gc_on_signal(SIGUSR1, on_usr1, SA_ONSTACK) == 0);
     kill(getpid(), SIGUSR1);
     GC_EXPECT_EQ_LL(wait_for(&host_hits, 1), 1);
 

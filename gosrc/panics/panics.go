@@ -57,10 +57,12 @@ func fail(kind int) int {
 //export PanicKind
 func PanicKind(kind C.int) C.int { return C.int(fail(int(kind))) }
 
-// failures names every way FailNamed can fail; the unrecovered probes pass
-// the case's GOCOMPAT_PANIC through unchanged, so adding a failure is one
-// entry here plus one case descriptor. A failure that returns (the panic
-// comes later, on another goroutine) returns failDeferred.
+// failures names every way FailNamed and RecoveredNamed can fail; the
+// unrecovered probes pass the case's GOCOMPAT_PANIC through unchanged, so
+// adding a failure is one entry here plus one case descriptor. A failure
+// that returns (the panic comes later, on another goroutine) returns
+// failDeferred; "none" is no failure at all, the baseline a recovered
+// panic's cost is measured against.
 var failures = map[string]func() C.int{
 	"string":    func() C.int { return C.int(fail(0)) },
 	"error":     func() C.int { return C.int(fail(1)) },
@@ -72,6 +74,7 @@ var failures = map[string]func() C.int{
 	"goexit":    func() C.int { runtime.Goexit(); return 0 },
 	"os-exit":   func() C.int { os.Exit(3); return 0 },
 	"log-fatal": func() C.int { log.Fatal("gocompat: log.Fatal in an export"); return 0 },
+	"none":      func() C.int { return 0 },
 }
 
 const (
@@ -80,7 +83,8 @@ const (
 )
 
 // FailNamed fails in the way named by name (see failures) and, unless the
-// failure is deferred, never returns normally; -1 for an unknown name.
+// failure is deferred or "none", never returns normally; -1 for an unknown
+// name.
 //
 //export FailNamed
 func FailNamed(name *C.char) C.int {
@@ -117,19 +121,26 @@ func ExitNow(code C.int) { os.Exit(int(code)) }
 //export LogFatal
 func LogFatal() { log.Fatal("gocompat: log.Fatal in an export") }
 
-// Recovered runs fail(kind) behind recover. It returns 1 and copies the
-// recovered value's text (NUL-terminated, truncated to n bytes) into msg if
-// it panicked, 0 if it returned normally.
+// RecoveredNamed runs the failure named by name (see failures) behind
+// recover. It returns 1 and copies the recovered value's text
+// (NUL-terminated, truncated to n bytes) into msg if it panicked, 0 if it
+// returned normally, -1 for an unknown name. Only the failures that panic
+// on the caller's goroutine are recovered; the others end the process as
+// they do under FailNamed.
 //
-//export Recovered
-func Recovered(kind C.int, msg *C.char, n C.int) (rc C.int) {
+//export RecoveredNamed
+func RecoveredNamed(name *C.char, msg *C.char, n C.int) (rc C.int) {
+	f, ok := failures[C.GoString(name)]
+	if !ok {
+		return failUnknown
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			rc = 1
 			copyOut(fmt.Sprint(r), msg, n)
 		}
 	}()
-	fail(int(kind))
+	f()
 	return 0
 }
 

@@ -21,6 +21,21 @@ int cmd_check(int argc, char **argv);
 bool toolchains_build_requested(int argc, char **argv);
 int toolchains_build(int argc, char **argv, const char *help);
 
+#include "diff.h"
+
+/* The comparison options of `diff`, which `upgrade` takes too (cli_report.c). */
+typedef struct {
+    const char *format; /* md, json or junit */
+    const char *out;    /* the report's file; NULL: stdout */
+    diff_opts d;
+} diff_cli;
+#define DIFF_CLI_INIT { .format = "md", .d = { .ttd_abs_ms = 250, .ttd_rel = 1.0 } }
+/* One option by its code ('f' format, 'F' from, 'U' to, 'D' ttd tolerance);
+ * false for any other code. A bad value is a usage error (exit 2). */
+bool diff_option(int c, const char *arg, diff_cli *o);
+/* Compare A with B and write the report; the exit status (1: a regression). */
+int emit_diff(const rmodel *a, const rmodel *b, const diff_cli *o);
+
 #include <signal.h>
 
 void install_interrupt_handlers(void);

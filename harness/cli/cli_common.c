@@ -3,6 +3,7 @@
 #include "config.h"
 #include "arch.h"
 #include "srcbuild.h"
+#include "table.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -77,13 +78,70 @@ static double env_mult(const char *name, double dflt)
     return v && *v ? opt_double(name, v, TIMEOUT_MULT_MIN, TIMEOUT_MULT_MAX) : dflt;
 }
 
+/* ---- how a run looks on a terminal ---- */
+
+/* On a terminal one line rewritten in place; into a log the first, the
+ * last and one every 10 s. */
+static void show_progress(void *ctx, const char *phase, size_t done, size_t total, const char *what, const char *status)
+{
+    (void)ctx;
+    static double last;
+    if (isatty(2)) {
+        fprintf(stderr, "\r\033[K[%s %zu/%zu] %s%s%s", phase, done, total, what, status ? ": " : "", status ? status : "");
+        if (done == total) fputc('\n', stderr);
+        return;
+    }
+    double now = now_ms();
+    if (done == total || now - last > 10000 || done == 1) {
+        fprintf(stderr, "gocompat: [%s %zu/%zu] %s%s%s\n", phase, done, total, what, status ? ": " : "", status ? status : "");
+        last = now;
+    }
+}
+
+static void show_table(void *ctx, json_t *records)
+{
+    (void)ctx;
+    char *t = table_render(records, isatty(1));
+    fputs(t, stdout);
+    free(t);
+}
+
+/* What the options leave to the environment: the project folder, the
+ * cache, the compilers, this program's own path. Dies (exit 2) when the
+ * project folder has no cases or the cache cannot be made. */
+static void common_setup(common_opts *o)
+{
+    if (!o->srcdir) o->srcdir = getenv("GOCOMPAT_SRCDIR");
+    if (!o->srcdir || !*o->srcdir) o->srcdir = GC_SRCDIR;
+    char *cases = path_join(o->srcdir, "cases");
+    if (!file_exists(cases))
+        gc_die(GC_EXIT_USAGE, "%s has no cases/ folder; point --srcdir or GOCOMPAT_SRCDIR at the gocompat sources", o->srcdir);
+    free(cases);
+    if (!o->cachedir) o->cachedir = getenv("GOCOMPAT_CACHE");
+    if (!o->cachedir || !*o->cachedir) {
+        const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+        o->owned_cachedir = xdg && *xdg ? xasprintf("%s/gocompat", xdg) : xasprintf("%s/.cache/gocompat", home ? home : "/tmp");
+        o->cachedir = o->owned_cachedir;
+    }
+    if (mkdir_p(o->cachedir, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create cache %s: %s", o->cachedir, strerror(errno));
+    o->m.rc.b.srcdir = o->srcdir;
+    o->m.rc.b.cachedir = o->cachedir;
+    o->m.rc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : GC_HOST_CC;
+    o->m.rc.python = getenv("GOCOMPAT_PYTHON") && *getenv("GOCOMPAT_PYTHON") ? getenv("GOCOMPAT_PYTHON") : GC_PYTHON;
+    static char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) { self[n] = 0; o->m.rc.self = self; }
+    extern volatile sig_atomic_t gc_interrupted;
+    o->m.rc.b.interrupted = &gc_interrupted;
+}
+
 int common_parse(int argc, char **argv, common_opts *o, const char *help)
 {
     memset(o, 0, sizeof *o);
     o->m.started_ms = now_ms(); /* toolchain discovery is timed from here */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o->m.jobs = ncpu > 0 ? (int)ncpu : 1;
-    o->m.table = true;
+    bool table = true;
     o->m.out = "results/matrix.json";
     o->m.rc.seed = 20261123;
     o->m.rc.b.timeout_mult = env_mult("GOCOMPAT_TIMEOUT_MULT", 1.0);
@@ -123,7 +181,7 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
         case OPT_SEED: o->m.rc.seed = (uint64_t)opt_int("--seed", optarg, 0, INT64_MAX); break;
         case 'q': o->m.quiet = true; break;
         case 'v': gc_verbose++; break;
-        case OPT_NO_TABLE: o->m.table = false; break;
+        case OPT_NO_TABLE: table = false; break;
         case OPT_TIMEOUT_MULT:
             o->m.rc.b.timeout_mult = opt_double("--timeout-mult", optarg, TIMEOUT_MULT_MIN, TIMEOUT_MULT_MAX);
             break;
@@ -135,28 +193,8 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
         default: fprintf(stderr, "Try 'gocompat %s --help'.\n", argv[0]); exit(GC_EXIT_USAGE);
         }
     }
-    if (!o->srcdir) o->srcdir = getenv("GOCOMPAT_SRCDIR");
-    if (!o->srcdir || !*o->srcdir) o->srcdir = GC_SRCDIR;
-    char *cases = path_join(o->srcdir, "cases");
-    if (!file_exists(cases))
-        gc_die(GC_EXIT_USAGE, "%s has no cases/ folder; point --srcdir or GOCOMPAT_SRCDIR at the gocompat sources", o->srcdir);
-    free(cases);
-    if (!o->cachedir) o->cachedir = getenv("GOCOMPAT_CACHE");
-    if (!o->cachedir || !*o->cachedir) {
-        const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-        o->owned_cachedir = xdg && *xdg ? xasprintf("%s/gocompat", xdg) : xasprintf("%s/.cache/gocompat", home ? home : "/tmp");
-        o->cachedir = o->owned_cachedir;
-    }
-    if (mkdir_p(o->cachedir, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create cache %s: %s", o->cachedir, strerror(errno));
-    o->m.rc.b.srcdir = o->srcdir;
-    o->m.rc.b.cachedir = o->cachedir;
-    o->m.rc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : GC_HOST_CC;
-    o->m.rc.python = getenv("GOCOMPAT_PYTHON") && *getenv("GOCOMPAT_PYTHON") ? getenv("GOCOMPAT_PYTHON") : GC_PYTHON;
-    static char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) { self[n] = 0; o->m.rc.self = self; }
-    extern volatile sig_atomic_t gc_interrupted;
-    o->m.rc.b.interrupted = &gc_interrupted;
+    o->m.events = (run_events){ .progress = o->m.quiet ? NULL : show_progress, .written = table ? show_table : NULL };
+    common_setup(o);
     return optind;
 }
 

@@ -1,5 +1,4 @@
-/* `gocompat report`, `gocompat diff` and `gocompat upgrade`: the views of
- * matrix documents. */
+/* `gocompat report` and `gocompat diff`: the views of matrix documents. */
 #define _GNU_SOURCE
 #include "cli.h"
 #include "cli_common.h"
@@ -117,7 +116,14 @@ static int write_view(const char *dir, const char *name, const rmodel *m, model_
     return 0;
 }
 
-int cmd_report(int argc, char **argv)
+typedef struct {
+    const char *in, *out, *claims, *srcdir, *explain;
+    bool timing, quiet;
+    char *in_own, *out_own; /* the defaults in the source tree, when used */
+} report_cli;
+
+/* Options into o; -1 to go on, else the exit status (--help, a bad option). */
+static int report_parse(int argc, char **argv, report_cli *o)
 {
     static const struct option opts[] = {
         { "input", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
@@ -125,102 +131,127 @@ int cmd_report(int argc, char **argv)
         { "timing", no_argument, NULL, 'T' }, { "quiet", no_argument, NULL, 'q' },
         { "explain", required_argument, NULL, 'E' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
-    const char *in = "results/matrix.json", *out = "results", *claims_path = NULL, *srcdir = NULL, *explain = NULL;
-    bool timing = false, quiet = false;
+    *o = (report_cli){ .in = "results/matrix.json", .out = "results" };
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:o:qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'i': in = optarg; break;
-        case 'o': out = optarg; break;
-        case 'C': claims_path = optarg; break;
-        case 'S': srcdir = optarg; break;
-        case 'T': timing = true; break;
-        case 'q': quiet = true; break;
-        case 'E': explain = optarg; break;
+        case 'i': o->in = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'C': o->claims = optarg; break;
+        case 'S': o->srcdir = optarg; break;
+        case 'T': o->timing = true; break;
+        case 'q': o->quiet = true; break;
+        case 'E': o->explain = optarg; break;
         case 'h': fputs(REPORT_HELP, stdout); return GC_EXIT_OK;
         default: fprintf(stderr, "Try 'gocompat report --help'.\n"); return GC_EXIT_USAGE;
         }
     }
     if (optind < argc) gc_die(GC_EXIT_USAGE, "report takes no arguments ('%s'); name the matrix with -i", argv[optind]);
-    char *in_own = NULL, *out_own = NULL;
-    if (!strcmp(in, "results/matrix.json") && !strcmp(out, "results") && !file_exists(in)) {
+    if (!strcmp(o->in, "results/matrix.json") && !strcmp(o->out, "results") && !file_exists(o->in)) {
         /* Run from elsewhere (a build folder): the source tree's results. */
-        out = out_own = path_join(srcdir_default(srcdir), "results");
-        in = in_own = path_join(out, "matrix.json");
+        o->out = o->out_own = path_join(srcdir_default(o->srcdir), "results");
+        o->in = o->in_own = path_join(o->out, "matrix.json");
     }
+    return -1;
+}
+
+/* The records and the claim list; 0, or -1 after saying why on stderr. A
+ * missing default claim list is only a warning: the ledger then lists the
+ * claims the records name. */
+static int report_load(const report_cli *o, rmodel *m, claim_list *cl)
+{
     double t0 = now_ms();
-    rmodel m;
     char *err = NULL;
-    if (rmodel_load(in, &m, &err) < 0) {
+    if (rmodel_load(o->in, m, &err) < 0) {
         fprintf(stderr, "gocompat: %s\n", err);
         free(err);
-        free(in_own);
-        free(out_own);
-        return GC_EXIT_USAGE;
+        return -1;
     }
-    if (timing) fprintf(stderr, "gocompat: %-12s %7.0f ms (%zu records)\n", "load", now_ms() - t0, m.n);
-    claim_list cl = { 0 };
-    char *cpath = claims_path ? xstrdup(claims_path) : path_join(srcdir_default(srcdir), "cases/claims.txt");
-    if (claims_load(cpath, &cl, &err) < 0) {
-        if (claims_path) {
+    if (o->timing) fprintf(stderr, "gocompat: %-12s %7.0f ms (%zu records)\n", "load", now_ms() - t0, m->n);
+    memset(cl, 0, sizeof *cl);
+    char *cpath = o->claims ? xstrdup(o->claims) : path_join(srcdir_default(o->srcdir), "cases/claims.txt");
+    int rc = 0;
+    if (claims_load(cpath, cl, &err) < 0) {
+        if (o->claims) {
             fprintf(stderr, "gocompat: %s\n", err);
-            free(err);
-            free(cpath);
-            rmodel_free(&m);
-            free(in_own);
-            free(out_own);
-            return GC_EXIT_USAGE;
-        }
-        gc_warn("%s; the ledger lists only the claims the records name", err);
+            rmodel_free(m);
+            rc = -1;
+        } else
+            gc_warn("%s; the ledger lists only the claims the records name", err);
         free(err);
     }
     free(cpath);
-    if (explain) {
-        ledger led;
-        ledger_build(&m, &cl, &led);
-        int rc = ledger_explain(&led, explain, stdout);
-        if (rc < 0) fprintf(stderr, "gocompat: no claim %s in the list or the records\n", explain);
-        ledger_free(&led);
-        claims_free(&cl);
-        rmodel_free(&m);
-        free(in_own);
-        free(out_own);
-        return rc < 0 ? GC_EXIT_USAGE : GC_EXIT_OK;
-    }
+    return rc;
+}
+
+static int report_explain(const rmodel *m, const claim_list *cl, const char *id)
+{
+    ledger led;
+    ledger_build(m, cl, &led);
+    int rc = ledger_explain(&led, id, stdout);
+    if (rc < 0) fprintf(stderr, "gocompat: no claim %s in the list or the records\n", id);
+    ledger_free(&led);
+    return rc < 0 ? GC_EXIT_USAGE : GC_EXIT_OK;
+}
+
+/* The folder for the views, made when missing; dies (exit 2) when it is
+ * not a writable folder. */
+static void out_folder_or_die(const char *out)
+{
     struct stat st;
     if (mkdir_p(out, 0755) < 0 || stat(out, &st) < 0) gc_die(GC_EXIT_USAGE, "cannot create %s: %s", out, strerror(errno));
     if (!S_ISDIR(st.st_mode)) gc_die(GC_EXIT_USAGE, "%s is not a folder; -o names the folder for the views", out);
     if (access(out, W_OK) != 0) gc_die(GC_EXIT_USAGE, "cannot write to %s: %s", out, strerror(errno));
+}
+
+/* Every view into o->out; the exit status. t0: when loading began. */
+static int report_write(const report_cli *o, const rmodel *m, const claim_list *cl, double t0)
+{
+    out_folder_or_die(o->out);
     double t1 = now_ms();
     ledger led;
-    ledger_build(&m, &cl, &led);
-    if (timing) fprintf(stderr, "gocompat: %-12s %7.0f ms\n", "ledger", now_ms() - t1);
+    ledger_build(m, cl, &led);
+    if (o->timing) fprintf(stderr, "gocompat: %-12s %7.0f ms\n", "ledger", now_ms() - t1);
     strlist bench = { 0 };
-    bench_plots(out, &bench);
+    bench_plots(o->out, &bench);
+    static const struct { const char *name; model_renderer fn; } views[] = {
+        { "matrix.md", render_md }, { "matrix.csv", render_csv }, { "junit.xml", render_junit }, { "matrix.tap", render_tap },
+        { "claims.md", NULL }, { "claims.json", NULL }, { "index.html", NULL },
+    };
     int bad = 0;
-    bad |= write_view(out, "matrix.md", &m, render_md, &led, &bench, timing);
-    bad |= write_view(out, "matrix.csv", &m, render_csv, &led, &bench, timing);
-    bad |= write_view(out, "junit.xml", &m, render_junit, &led, &bench, timing);
-    bad |= write_view(out, "matrix.tap", &m, render_tap, &led, &bench, timing);
-    bad |= write_view(out, "claims.md", &m, NULL, &led, &bench, timing);
-    bad |= write_view(out, "claims.json", &m, NULL, &led, &bench, timing);
-    bad |= write_view(out, "index.html", &m, NULL, &led, &bench, timing);
-    if (timing) {
+    for (size_t i = 0; i < GC_ARRAY_LEN(views); i++)
+        bad |= write_view(o->out, views[i].name, m, views[i].fn, &led, &bench, o->timing);
+    if (o->timing) {
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         fprintf(stderr, "gocompat: %-12s %7.0f ms, peak RSS %ld MB\n", "total", now_ms() - t0, ru.ru_maxrss / 1024);
     }
-    if (!bad && !quiet)
+    if (!bad && !o->quiet)
         printf("%zu records, %zu claims: matrix.md matrix.csv junit.xml matrix.tap index.html claims.md claims.json in %s\n",
-               m.n, led.n, out);
+               m->n, led.n, o->out);
     ledger_free(&led);
     sl_free(&bench);
-    claims_free(&cl);
-    rmodel_free(&m);
-    free(in_own);
-    free(out_own);
     return bad ? GC_EXIT_USAGE : GC_EXIT_OK;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    report_cli o;
+    int rc = report_parse(argc, argv, &o);
+    if (rc >= 0) return rc;
+    double t0 = now_ms();
+    rmodel m;
+    claim_list cl;
+    if (report_load(&o, &m, &cl) < 0) rc = GC_EXIT_USAGE;
+    else {
+        rc = o.explain ? report_explain(&m, &cl, o.explain) : report_write(&o, &m, &cl, t0);
+        claims_free(&cl);
+        rmodel_free(&m);
+    }
+    free(o.in_own);
+    free(o.out_own);
+    return rc;
 }
 
 /* ---- diff ---- */
@@ -253,12 +284,7 @@ static const char DIFF_HELP[] =
     "Exit status: 0 no regression, 1 at least one regression, 2 usage error or\n"
     "unreadable input.\n";
 
-typedef struct {
-    const char *format, *out;
-    diff_opts d;
-} diff_cli;
-
-static bool diff_option(int c, const char *arg, diff_cli *o)
+bool diff_option(int c, const char *arg, diff_cli *o)
 {
     switch (c) {
     case 'f':
@@ -275,7 +301,7 @@ static bool diff_option(int c, const char *arg, diff_cli *o)
     return false;
 }
 
-static int emit_diff(const rmodel *a, const rmodel *b, const diff_cli *o)
+int emit_diff(const rmodel *a, const rmodel *b, const diff_cli *o)
 {
     char *err = NULL;
     json_t *d = matrix_diff(a, b, &o->d, &err);
@@ -311,7 +337,7 @@ int cmd_diff(int argc, char **argv)
         { "ttd-tolerance", required_argument, NULL, 'D' }, { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    diff_cli o = { .format = "md", .d = { .ttd_abs_ms = 250, .ttd_rel = 1.0 } };
+    diff_cli o = DIFF_CLI_INIT;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
@@ -344,117 +370,5 @@ int cmd_diff(int argc, char **argv)
     int rc = emit_diff(&a, &b, &o);
     rmodel_free(&a);
     rmodel_free(&b);
-    return rc;
-}
-
-/* ---- upgrade ---- */
-
-static const char UPGRADE_HELP[] =
-    "Usage: gocompat upgrade --from=GO_A --to=GO_B [OPTION]...\n"
-    "Run the matrix with two Go releases (the one a team ships with and the one\n"
-    "it moves to), then compare them cell by cell across the releases, exactly\n"
-    "as `gocompat diff --from GO_A --to GO_B` does, and print the changes.\n"
-    "The run's records go to OUT (default results/upgrade-GO_A-GO_B.json), so\n"
-    "`gocompat diff` and `gocompat report` can be run on them again.\n\n"
-    "Options:\n"
-    "      --from=GO         the release in use (1.22, go1.22 or go1.22.12)\n"
-    "      --to=GO           the release to move to\n"
-    "  -f, --format=FMT      md (default), json or junit\n"
-    "      --diff-out=FILE   write the comparison there instead of stdout\n"
-    "      --ttd-tolerance=MS  as for `gocompat diff` (default 250)\n"
-    "  -o, --out=FILE        the matrix document of the run\n"
-    "  -j, --jobs=N          run N builds or probes at once\n"
-    "      --expectations=FILE, --no-expectations  as for `gocompat matrix`\n"
-    COMMON_GO_OPTION_TEXT COMMON_OTHER_OPTION_TEXT FILTER_OPTION_TEXT
-    "\nExit status: 0 no regression, 1 at least one regression, 2 usage error or a\n"
-    "release that is not installed, 130 interrupted.\n";
-
-int cmd_upgrade(int argc, char **argv)
-{
-    diff_cli o = { .format = "md", .d = { .ttd_abs_ms = 250, .ttd_rel = 1.0 } };
-    /* Take this command's own options out; the rest are the matrix's. */
-    char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
-    int nrest = 0;
-    static const struct { const char *name; int code; } own[] = {
-        { "--from", 'F' }, { "--to", 'U' }, { "--format", 'f' }, { "-f", 'f' }, { "--ttd-tolerance", 'D' }, { "--diff-out", 'O' },
-    };
-    for (int i = 0; i < argc; i++) {
-        bool taken = false;
-        for (size_t k = 0; i > 0 && k < GC_ARRAY_LEN(own) && !taken; k++) {
-            size_t n = strlen(own[k].name);
-            const char *val = NULL;
-            if (!strcmp(argv[i], own[k].name)) {
-                if (i + 1 >= argc) gc_die(GC_EXIT_USAGE, "%s wants a value; see --help", own[k].name);
-                val = argv[++i];
-            } else if (!strncmp(argv[i], own[k].name, n) && argv[i][n] == '=' && n > 2)
-                val = argv[i] + n + 1;
-            if (!val) continue;
-            taken = true;
-            if (own[k].code == 'O') o.out = output_or_die(val);
-            else diff_option(own[k].code, val, &o);
-        }
-        if (!taken) rest[nrest++] = argv[i];
-    }
-    for (int i = 1; i < nrest; i++)
-        if (!strcmp(rest[i], "-h") || !strcmp(rest[i], "--help")) {
-            fputs(UPGRADE_HELP, stdout);
-            free(rest);
-            return GC_EXIT_OK;
-        }
-    if (!o.d.from || !o.d.to) gc_die(GC_EXIT_USAGE, "upgrade needs --from=GO_A and --to=GO_B; see --help");
-    common_opts co;
-    int i = common_parse(nrest, rest, &co, UPGRADE_HELP);
-    if (i < nrest) gc_die(GC_EXIT_USAGE, "upgrade takes no arguments ('%s'); see --help", rest[i]);
-    if (co.toolchains.n) gc_die(GC_EXIT_USAGE, "upgrade picks its two toolchains with --from and --to, not -t");
-    sl_add(&co.toolchains, o.d.from);
-    sl_add(&co.toolchains, o.d.to);
-    install_interrupt_handlers();
-    toolchain_set tcs;
-    common_toolchains(&co, &tcs, true);
-    const toolchain *ta = NULL, *tb = NULL;
-    for (size_t k = 0; k < tcs.n; k++) {
-        if (tcs.v[k].error) continue;
-        if (release_matches(tcs.v[k].version, o.d.from) && !ta) ta = &tcs.v[k];
-        if (release_matches(tcs.v[k].version, o.d.to) && !tb) tb = &tcs.v[k];
-    }
-    if (!ta || !tb)
-        gc_die(GC_EXIT_USAGE, "no installed Go toolchain is release %s (see `gocompat toolchains`)", !ta ? o.d.from : o.d.to);
-    if (ta == tb) gc_die(GC_EXIT_USAGE, "--from and --to name the same toolchain (%s)", ta->version);
-    char *from = xstrdup(ta->version), *to = xstrdup(tb->version);
-    o.d.from = from;
-    o.d.to = to;
-    char *defout = NULL;
-    if (!strcmp(co.m.out, "results/matrix.json")) {
-        char *ma = go_version_minor(from), *mb = go_version_minor(to);
-        defout = xasprintf("results/upgrade-%s-%s.json", ma ? ma : from, mb ? mb : to);
-        free(ma);
-        free(mb);
-        co.m.out = defout;
-    }
-    case_set cases;
-    common_cases(&co, &cases);
-    expect_set *ex = expect_for_run(co.expectations, co.no_expectations, co.srcdir);
-    co.m.rc.expect = ex;
-    int rc = matrix_run(&co.m, &tcs, &cases);
-    if (rc == GC_EXIT_OK || rc == GC_EXIT_UNEXPECTED) {
-        rmodel m;
-        char *err = NULL;
-        if (rmodel_load(co.m.out, &m, &err) < 0) {
-            fprintf(stderr, "gocompat: %s\n", err);
-            free(err);
-            rc = GC_EXIT_USAGE;
-        } else {
-            rc = emit_diff(&m, &m, &o);
-            rmodel_free(&m);
-        }
-    }
-    if (ex) expect_free(ex);
-    free(ex);
-    case_set_free(&cases);
-    toolchain_set_free(&tcs);
-    free(defout);
-    free(from);
-    free(to);
-    free(rest);
     return rc;
 }

@@ -120,13 +120,23 @@ static const char *sget(json_t *o, const char *k)
     return s ? s : "?";
 }
 
+static bool unexpected(const char *st) { return !strcmp(st, "fail") || !strcmp(st, "error") || !strcmp(st, "xpass"); }
+
+size_t count_unexpected(json_t *records)
+{
+    size_t n = 0, i;
+    json_t *r;
+    json_array_foreach(records, i, r) n += unexpected(sget(r, "status"));
+    return n;
+}
+
 void print_unexpected(json_t *records)
 {
     size_t i;
     json_t *r;
     json_array_foreach(records, i, r) {
         const char *st = sget(r, "status");
-        if (strcmp(st, "fail") && strcmp(st, "error") && strcmp(st, "xpass")) continue;
+        if (!unexpected(st)) continue;
         const char *rule = json_string_value(json_object_get(json_object_get(r, "evidence"), "expected_failure_rule"));
         if (!strcmp(st, "xpass"))
             fprintf(stderr, "gocompat: XPASS %s %s %s %s: expected to fail (%s, %s) but passed\n", sget(r, "go"),
@@ -135,4 +145,17 @@ void print_unexpected(json_t *records)
             fprintf(stderr, "gocompat: %s %s %s %s %s: %s\n", !strcmp(st, "fail") ? "FAIL" : "ERROR", sget(r, "go"),
                     sget(r, "buildmode"), sget(r, "host"), sget(r, "case"), sget(r, "detail"));
     }
+}
+
+char *status_counts(json_t *records)
+{
+    strbuf b;
+    sb_init(&b);
+    for (size_t k = 0; RECORD_STATUSES[k]; k++) {
+        size_t n = 0, i;
+        json_t *r;
+        json_array_foreach(records, i, r) n += !strcmp(sget(r, "status"), RECORD_STATUSES[k]);
+        sb_addf(&b, "%s%s %zu", k ? ", " : "", RECORD_STATUSES[k], n);
+    }
+    return sb_take(&b);
 }

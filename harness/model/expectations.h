@@ -38,8 +38,13 @@ const expectation *expect_match(const expect_set *s, const char *go, const char 
  * listing every malformed line. Returns NULL when there is none. */
 expect_set *expect_for_run(const char *path, bool disabled, const char *srcdir);
 
-/* Print one line per unexpected record (fail, error, xpass) to stderr,
- * naming the cell and, for an xpass, the rule that expected it to fail. */
+/* How a run's records stand: an unexpected record is one whose status is
+ * fail, error or xpass, what CI must hear about. */
+size_t count_unexpected(json_t *records);
+/* Print one line per unexpected record to stderr, naming the cell and,
+ * for an xpass, the rule that expected it to fail. */
 void print_unexpected(json_t *records);
+/* "pass 10, fail 1, …" over the records; caller frees. */
+char *status_counts(json_t *records);
 
 #endif

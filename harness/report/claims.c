@@ -302,11 +302,11 @@ static void add_ev(ledger_claim *c, size_t *cap, ledger_ev e)
     c->ev[c->nev++] = e;
 }
 
-/* Fill the per-column, per-arch and overall verdicts of one claim. */
-static void judge_claim(const rmodel *m, ledger_claim *c)
+/* Each link's bearing counted per part and column (tally [part * ngo +
+ * column]); the arches with evidence go into c->arches, sorted. */
+static tally *tally_links(const rmodel *m, ledger_claim *c, size_t ngo)
 {
-    size_t ngo = m->gos.n ? m->gos.n : 1, np = c->nparts;
-    tally *tl = xcalloc(ngo * np, sizeof *tl);
+    tally *tl = xcalloc(ngo * c->nparts, sizeof *tl);
     for (size_t k = 0; k < c->nev; k++) {
         const ledger_ev *e = &c->ev[k];
         if (e->part < 0) continue;
@@ -324,17 +324,20 @@ static void judge_claim(const rmodel *m, ledger_claim *c)
         else t->aside++;
     }
     sl_sort(&c->arches);
-    /* Each column's arch (a column holds one release on one arch). */
-    const char **colarch = xcalloc(ngo, sizeof *colarch);
-    for (size_t i = 0; i < m->n; i++) colarch[m->v[i].gi] = m->v[i].goarch;
+    return tl;
+}
+
+/* Each part's verdict per column (from its tallies TL), over all columns
+ * and per arch. */
+static void judge_parts(const rmodel *m, ledger_claim *c, const tally *tl, size_t ngo, const char *const *colarch)
+{
     size_t na = c->arches.n ? c->arches.n : 1;
-    c->per = xcalloc(ngo, sizeof *c->per);
-    const char **colv = xcalloc(ngo, sizeof *colv), **pv = xcalloc(np, sizeof *pv);
-    for (size_t k = 0; k < np; k++) {
+    const char **colv = xcalloc(ngo, sizeof *colv);
+    for (size_t k = 0; k < c->nparts; k++) {
         ledger_part *lp = &c->parts[k];
         lp->per = xcalloc(ngo, sizeof *lp->per);
         for (size_t g = 0; g < m->gos.n; g++) {
-            tally *t = &tl[k * ngo + g];
+            const tally *t = &tl[k * ngo + g];
             const char *v = part_verdict(t);
             strbuf b;
             sb_init(&b);
@@ -351,7 +354,15 @@ static void judge_claim(const rmodel *m, ledger_claim *c)
             lp->arch_verdict[a] = combine(colv, n, false);
         }
     }
-    /* The claim per column, from its parts. */
+    free(colv);
+}
+
+/* The claim per column and per arch, from its parts' verdicts. */
+static void judge_columns(const rmodel *m, ledger_claim *c, size_t ngo)
+{
+    size_t np = c->nparts, na = c->arches.n ? c->arches.n : 1;
+    const char **colv = xcalloc(ngo, sizeof *colv), **pv = xcalloc(np, sizeof *pv);
+    c->per = xcalloc(ngo, sizeof *c->per);
     for (size_t g = 0; g < m->gos.n; g++) {
         size_t sup = 0, ref = 0, none = 0;
         for (size_t k = 0; k < np; k++) {
@@ -378,12 +389,36 @@ static void judge_claim(const rmodel *m, ledger_claim *c)
         for (size_t k = 0; k < np; k++) pv[k] = c->parts[k].arch_verdict[a];
         c->arch_verdict[a] = combine(pv, np, true);
     }
-    /* The summary: over columns, then the parts, then the arches when they differ. */
+    free(colv);
+    free(pv);
+}
+
+/* " (by architecture: …)" when the arches judged differ from each other
+ * or from the claim as a whole. */
+static void arch_note(strbuf *b, const ledger_claim *c)
+{
+    bool differ = false;
+    const char *first = NULL;
+    for (size_t a = 0; a < c->arches.n; a++) {
+        if (!strcmp(c->arch_verdict[a], "n/a") || !strcmp(c->arch_verdict[a], "untested")) continue;
+        if (first && strcmp(first, c->arch_verdict[a])) differ = true;
+        if (!first) first = c->arch_verdict[a];
+    }
+    if (differ || (first && c->arches.n > 1 && strcmp(first, c->verdict))) {
+        sb_add(b, " (by architecture:");
+        for (size_t a = 0; a < c->arches.n; a++) sb_addf(b, "%s %s %s", a ? "," : "", c->arches.v[a], c->arch_verdict[a]);
+        sb_add(b, ")");
+    }
+}
+
+/* The summary: over columns, then the parts, then the arches when they differ. */
+static char *claim_summary(const rmodel *m, const ledger_claim *c)
+{
     strbuf b;
     sb_init(&b);
     strlist on[5] = { { 0 } }; /* holds, refuted, partly, n/a, untested */
     static const char *const names[5] = { "holds", "refuted", "partly", "n/a", "untested" };
-    size_t tested = 0;
+    size_t tested = 0, np = c->nparts;
     for (size_t g = 0; g < m->gos.n; g++)
         for (int k = 0; k < 5; k++)
             if (!strcmp(c->per[g].verdict, names[k])) {
@@ -407,27 +442,27 @@ static void judge_claim(const rmodel *m, ledger_claim *c)
         sb_add(&b, " — parts:");
         for (size_t k = 0; k < np; k++) sb_addf(&b, "%s %s %s", k ? "," : "", c->parts[k].def->name, c->parts[k].verdict);
     }
-    bool differ = false;
-    const char *first = NULL;
-    for (size_t a = 0; a < c->arches.n; a++) {
-        if (!strcmp(c->arch_verdict[a], "n/a") || !strcmp(c->arch_verdict[a], "untested")) continue;
-        if (first && strcmp(first, c->arch_verdict[a])) differ = true;
-        if (!first) first = c->arch_verdict[a];
-    }
-    if (differ || (first && c->arches.n > 1 && strcmp(first, c->verdict))) {
-        sb_add(&b, " (by architecture:");
-        for (size_t a = 0; a < c->arches.n; a++) sb_addf(&b, "%s %s %s", a ? "," : "", c->arches.v[a], c->arch_verdict[a]);
-        sb_add(&b, ")");
-    }
-    c->summary = sb_take(&b);
+    arch_note(&b, c);
     for (int k = 0; k < 5; k++) sl_free(&on[k]);
-    for (size_t i = 0; i < ngo * np; i++) {
+    return sb_take(&b);
+}
+
+/* Fill the per-column, per-arch and overall verdicts of one claim. */
+static void judge_claim(const rmodel *m, ledger_claim *c)
+{
+    size_t ngo = m->gos.n ? m->gos.n : 1;
+    tally *tl = tally_links(m, c, ngo);
+    /* Each column's arch (a column holds one release on one arch). */
+    const char **colarch = xcalloc(ngo, sizeof *colarch);
+    for (size_t i = 0; i < m->n; i++) colarch[m->v[i].gi] = m->v[i].goarch;
+    judge_parts(m, c, tl, ngo, colarch);
+    judge_columns(m, c, ngo);
+    c->summary = claim_summary(m, c);
+    for (size_t i = 0; i < ngo * c->nparts; i++) {
         sl_free(&tl[i].ref_cells);
         sl_free(&tl[i].sup_cells);
     }
     free(tl);
-    free(colv);
-    free(pv);
     free(colarch);
 }
 

@@ -186,135 +186,180 @@ static json_t *cell_json(const char *kind, bool regression, const rrec *a, const
     return c;
 }
 
-json_t *matrix_diff(const rmodel *A, const rmodel *B, const diff_opts *o, char **err)
+/* One comparison in progress: how cells are matched, the changes found
+ * and their counts. */
+typedef struct {
+    const rmodel *A, *B;
+    const diff_opts *o;
+    bool across;            /* matched across releases, one release a side */
+    const char *from, *to;  /* those two releases, when across */
+    json_t *changes;
+    size_t reg, fixed, status, ev, added, removed, same;
+} diff_run;
+
+/* How to match: cell by cell when both hold the same releases, across
+ * releases when --from/--to name them or each side holds one. -1 with
+ * *err set when neither applies. */
+static int match_mode(diff_run *d, char **err)
 {
-    *err = NULL;
+    const rmodel *A = d->A, *B = d->B;
     bool same_gos = A->gos.n == B->gos.n;
     for (size_t i = 0; same_gos && i < A->gos.n; i++) same_gos = !strcmp(A->gos.v[i], B->gos.v[i]);
-    const char *from = o->from, *to = o->to;
-    bool across;
-    if (from || to) {
-        if (!from || !to) {
+    if (d->o->from || d->o->to) {
+        if (!d->o->from || !d->o->to) {
             *err = xstrdup("--from and --to go together (one release of OLD against one of NEW)");
-            return NULL;
+            return -1;
         }
-        across = true;
+        d->across = true;
     } else if (same_gos) {
-        across = false;
+        d->across = false;
     } else if (A->gos.n == 1 && B->gos.n == 1) {
-        across = true;
+        d->across = true;
     } else {
         char *ga = gos_text(A), *gb = gos_text(B);
         *err = xasprintf("OLD holds %s and NEW holds %s: name the two releases to compare with --from and --to", ga, gb);
         free(ga);
         free(gb);
-        return NULL;
+        return -1;
     }
-    /* Each side must hold exactly one release when compared across releases. */
-    const char *go_old = NULL, *go_new = NULL;
-    if (across) {
-        const rmodel *ms[2] = { A, B };
-        const char *want[2] = { from, to };
-        const char **got[2] = { &go_old, &go_new };
-        for (int s = 0; s < 2; s++) {
-            for (size_t g = 0; g < ms[s]->gos.n; g++) {
-                if (want[s] && !release_matches(ms[s]->gos.v[g], want[s])) continue;
-                if (*got[s]) {
-                    *err = xasprintf("%s matches both %s and %s in %s; name the release exactly", want[s], *got[s],
-                                     ms[s]->gos.v[g], ms[s]->path);
-                    return NULL;
-                }
-                *got[s] = ms[s]->gos.v[g];
-            }
-            if (!*got[s]) {
-                char *gt = gos_text(ms[s]);
-                *err = xasprintf("%s has no records for %s (it holds %s)", ms[s]->path, want[s] ? want[s] : "any release", gt);
-                free(gt);
-                return NULL;
-            }
+    return 0;
+}
+
+/* The one release of M that WANT names (any, when NULL) into *got; -1
+ * with *err set when none or several do. */
+static int one_release(const rmodel *m, const char *want, const char **got, char **err)
+{
+    *got = NULL;
+    for (size_t g = 0; g < m->gos.n; g++) {
+        if (want && !release_matches(m->gos.v[g], want)) continue;
+        if (*got) {
+            *err = xasprintf("%s matches both %s and %s in %s; name the release exactly", want, *got, m->gos.v[g], m->path);
+            return -1;
         }
-        from = go_old;
-        to = go_new;
+        *got = m->gos.v[g];
     }
-    json_t *idx = json_object();
-    for (size_t i = 0; i < A->n; i++) {
-        if (across && strcmp(A->v[i].go, from)) continue;
-        char *k = match_key(&A->v[i], !across);
-        json_object_set_new(idx, k, json_integer((json_int_t)i));
-        free(k);
+    if (!*got) {
+        char *gt = gos_text(m);
+        *err = xasprintf("%s has no records for %s (it holds %s)", m->path, want ? want : "any release", gt);
+        free(gt);
+        return -1;
     }
-    json_t *changes = json_array(), *seen = json_object();
-    size_t n_reg = 0, n_fixed = 0, n_status = 0, n_ev = 0, n_new = 0, n_removed = 0, n_same = 0;
-    for (size_t i = 0; i < B->n; i++) {
-        const rrec *b = &B->v[i];
-        if (across && strcmp(b->go, to)) continue;
-        char *k = match_key(b, !across);
+    return 0;
+}
+
+/* A cell on both sides: its status change, else its evidence change. */
+static void compare_cell(diff_run *d, const rrec *a, const rrec *b)
+{
+    json_t *evc = json_array();
+    /* Evidence is compared when both probes ran to a verdict; a cell
+     * that is skipped on one side has nothing to compare. */
+    if (status_met(a->status) >= 0 && status_met(b->status) >= 0) {
+        evctx ec = { a->go, b->go, d->o, evc };
+        json_t *ea = evidence_of(a), *eb = evidence_of(b);
+        ev_compare(&ec, "", ea, eb);
+        json_decref(ea);
+        json_decref(eb);
+    }
+    if (strcmp(a->status, b->status)) {
+        int ma = status_met(a->status), mb = status_met(b->status);
+        bool reg = ma == 1 && (mb == 0 || !strcmp(b->status, "error"));
+        bool fixed = (ma == 0 || !strcmp(a->status, "error")) && mb == 1;
+        const char *kind = reg ? "regression" : fixed ? "fixed" : "status";
+        json_t *c = cell_json(kind, reg, a, b);
+        if (json_array_size(evc)) json_object_set(c, "evidence", evc);
+        json_array_append_new(d->changes, c);
+        d->reg += reg;
+        d->fixed += fixed;
+        d->status += !reg && !fixed;
+    } else if (json_array_size(evc)) {
+        json_t *c = cell_json("evidence", false, a, b);
+        json_object_set(c, "evidence", evc);
+        json_array_append_new(d->changes, c);
+        d->ev++;
+    } else
+        d->same++;
+    json_decref(evc);
+}
+
+/* Every cell of NEW against its match in OLD (IDX: match key -> index in
+ * OLD); the keys matched go into SEEN. */
+static void compare_new(diff_run *d, json_t *idx, json_t *seen)
+{
+    for (size_t i = 0; i < d->B->n; i++) {
+        const rrec *b = &d->B->v[i];
+        if (d->across && strcmp(b->go, d->to)) continue;
+        char *k = match_key(b, !d->across);
         json_t *ai = json_object_get(idx, k);
         if (!ai) {
             bool reg = !strcmp(b->status, "fail") || !strcmp(b->status, "error");
-            json_array_append_new(changes, cell_json(reg ? "new-failing" : "new", reg, NULL, b));
-            n_new++;
-            n_reg += reg;
-            free(k);
-            continue;
+            json_array_append_new(d->changes, cell_json(reg ? "new-failing" : "new", reg, NULL, b));
+            d->added++;
+            d->reg += reg;
+        } else {
+            json_object_set_new(seen, k, json_true());
+            compare_cell(d, &d->A->v[json_integer_value(ai)], b);
         }
-        json_object_set_new(seen, k, json_true());
         free(k);
-        const rrec *a = &A->v[json_integer_value(ai)];
-        json_t *evc = json_array();
-        /* Evidence is compared when both probes ran to a verdict; a cell
-         * that is skipped on one side has nothing to compare. */
-        if (status_met(a->status) >= 0 && status_met(b->status) >= 0) {
-            evctx ec = { a->go, b->go, o, evc };
-            json_t *ea = evidence_of(a), *eb = evidence_of(b);
-            ev_compare(&ec, "", ea, eb);
-            json_decref(ea);
-            json_decref(eb);
-        }
-        if (strcmp(a->status, b->status)) {
-            int ma = status_met(a->status), mb = status_met(b->status);
-            bool reg = ma == 1 && (mb == 0 || !strcmp(b->status, "error"));
-            bool fixed = (ma == 0 || !strcmp(a->status, "error")) && mb == 1;
-            const char *kind = reg ? "regression" : fixed ? "fixed" : "status";
-            json_t *c = cell_json(kind, reg, a, b);
-            if (json_array_size(evc)) json_object_set(c, "evidence", evc);
-            json_array_append_new(changes, c);
-            n_reg += reg;
-            n_fixed += fixed;
-            n_status += !reg && !fixed;
-        } else if (json_array_size(evc)) {
-            json_t *c = cell_json("evidence", false, a, b);
-            json_object_set(c, "evidence", evc);
-            json_array_append_new(changes, c);
-            n_ev++;
-        } else
-            n_same++;
-        json_decref(evc);
     }
-    for (size_t i = 0; i < A->n; i++) {
-        const rrec *a = &A->v[i];
-        if (across && strcmp(a->go, from)) continue;
-        char *k = match_key(a, !across);
+}
+
+/* The cells of OLD that took part, by match key. */
+static json_t *index_old(const diff_run *d)
+{
+    json_t *idx = json_object();
+    for (size_t i = 0; i < d->A->n; i++) {
+        if (d->across && strcmp(d->A->v[i].go, d->from)) continue;
+        char *k = match_key(&d->A->v[i], !d->across);
+        json_object_set_new(idx, k, json_integer((json_int_t)i));
+        free(k);
+    }
+    return idx;
+}
+
+static void list_removed(diff_run *d, json_t *seen)
+{
+    for (size_t i = 0; i < d->A->n; i++) {
+        const rrec *a = &d->A->v[i];
+        if (d->across && strcmp(a->go, d->from)) continue;
+        char *k = match_key(a, !d->across);
         if (!json_object_get(seen, k)) {
-            json_array_append_new(changes, cell_json("removed", false, a, NULL));
-            n_removed++;
+            json_array_append_new(d->changes, cell_json("removed", false, a, NULL));
+            d->removed++;
         }
         free(k);
     }
-    json_decref(idx);
-    json_decref(seen);
-    char *ga = gos_text(A), *gb = gos_text(B);
-    json_t *d = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o}", "schema",
-                          "gocompat.diff/1", "match",
-                          across ? "across releases by case, host, build mode and goarch" : "by cell (release, goarch, build mode, host, case)",
-                          "old", "path", A->path, "releases", across ? from : ga, "new", "path", B->path, "releases",
-                          across ? to : gb, "counts", "regressions", (json_int_t)n_reg, "fixed", (json_int_t)n_fixed,
-                          "status_changes", (json_int_t)n_status, "evidence_changes", (json_int_t)n_ev, "new_cells",
-                          (json_int_t)n_new, "removed_cells", (json_int_t)n_removed, "unchanged", (json_int_t)n_same,
-                          "changes", changes);
+}
+
+/* The diff document; takes the reference to d->changes. */
+static json_t *diff_document(const diff_run *d)
+{
+    char *ga = gos_text(d->A), *gb = gos_text(d->B);
+    json_t *doc = json_pack(
+        "{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o}", "schema", "gocompat.diff/1",
+        "match", d->across ? "across releases by case, host, build mode and goarch" : "by cell (release, goarch, build mode, host, case)",
+        "old", "path", d->A->path, "releases", d->across ? d->from : ga, "new", "path", d->B->path, "releases",
+        d->across ? d->to : gb, "counts", "regressions", (json_int_t)d->reg, "fixed", (json_int_t)d->fixed, "status_changes",
+        (json_int_t)d->status, "evidence_changes", (json_int_t)d->ev, "new_cells", (json_int_t)d->added, "removed_cells",
+        (json_int_t)d->removed, "unchanged", (json_int_t)d->same, "changes", d->changes);
     free(ga);
     free(gb);
-    return d;
+    return doc;
+}
+
+json_t *matrix_diff(const rmodel *A, const rmodel *B, const diff_opts *o, char **err)
+{
+    *err = NULL;
+    diff_run d = { .A = A, .B = B, .o = o, .from = o->from, .to = o->to };
+    if (match_mode(&d, err) < 0) return NULL;
+    /* Each side must hold exactly one release when compared across releases. */
+    if (d.across && (one_release(A, o->from, &d.from, err) < 0 || one_release(B, o->to, &d.to, err) < 0)) return NULL;
+    json_t *idx = index_old(&d), *seen = json_object();
+    d.changes = json_array();
+    compare_new(&d, idx, seen);
+    list_removed(&d, seen);
+    json_decref(idx);
+    json_decref(seen);
+    return diff_document(&d);
 }
 
 static const char *jstr(const json_t *o, const char *k)

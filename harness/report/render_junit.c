@@ -3,8 +3,9 @@
  * skip is <skipped>; an expected failure passes and says so in
  * <system-out>. Everything is XML-escaped. */
 #define _GNU_SOURCE
-#include "report.h"
+#include "labelled.h"
 #include "record.h"
+#include "report.h"
 
 #include <string.h>
 
@@ -17,20 +18,101 @@ static void attr(FILE *f, const char *name, const char *v)
 
 static void body(FILE *f, const rrec *r)
 {
-    fputs("expect: ", f);
-    xml_escape(f, r->expect);
-    fputs("\noutcome: ", f);
-    xml_escape(f, r->outcome);
-    fputs("\ndetail: ", f);
-    xml_escape(f, r->detail);
-    if (r->upstream) {
-        fputs("\nupstream: ", f);
-        xml_escape(f, r->upstream);
+    const labelled v[] = {
+        { "expect: ", r->expect }, { "\noutcome: ", r->outcome }, { "\ndetail: ", r->detail },
+        { "\nupstream: ", r->upstream }, { "\nstderr (head):\n", *r->stderr_head ? r->stderr_head : NULL },
+    };
+    put_labelled(f, xml_escape, v, GC_ARRAY_LEN(v));
+}
+
+/* What a record that did not pass adds to its <testcase>. */
+static void verdict(FILE *f, const rrec *r)
+{
+    const char *s = r->status;
+    if (!strcmp(s, "fail") || !strcmp(s, "xpass")) {
+        fputs("      <failure", f);
+        attr(f, "type", s);
+        char *msg = !strcmp(s, "xpass") ? xasprintf("expected to fail (%s) but passed", r->upstream ? r->upstream : "?")
+                                        : xstrdup(r->detail);
+        attr(f, "message", msg);
+        free(msg);
+        fputc('>', f);
+        body(f, r);
+        fputs("</failure>\n", f);
+    } else if (!strcmp(s, "error")) {
+        fputs("      <error", f);
+        attr(f, "type", "error");
+        attr(f, "message", r->detail);
+        fputc('>', f);
+        body(f, r);
+        fputs("</error>\n", f);
+    } else if (!strcmp(s, "skip")) {
+        fputs("      <skipped", f);
+        attr(f, "message", r->detail);
+        fputs("/>\n", f);
+    } else {
+        fputs("      <system-out>expected failure (", f);
+        xml_escape(f, r->upstream ? r->upstream : "no upstream link");
+        fputs(")\n", f);
+        body(f, r);
+        fputs("</system-out>\n", f);
     }
-    if (*r->stderr_head) {
-        fputs("\nstderr (head):\n", f);
+    if (*r->stderr_head && strcmp(s, "xfail")) {
+        fputs("      <system-err>", f);
         xml_escape(f, r->stderr_head);
+        fputs("</system-err>\n", f);
     }
+}
+
+static void testcase(FILE *f, const char *go, const rrec *r)
+{
+    char *name = xasprintf("%s [%s]", r->host, r->buildmode);
+    char *cls = xasprintf("%s.%s", go, r->kase);
+    for (char *p = cls; *p; p++)
+        if (*p == '/') *p = '.';
+    fputs("    <testcase", f);
+    attr(f, "classname", cls);
+    attr(f, "name", name);
+    fprintf(f, " time=\"%.3f\"", r->duration_ms / 1000);
+    free(name);
+    free(cls);
+    if (!strcmp(r->status, "pass")) {
+        fputs("/>\n", f);
+        return;
+    }
+    fputs(">\n", f);
+    verdict(f, r);
+    fputs("    </testcase>\n", f);
+}
+
+/* The <testsuite> of release column g. */
+static void testsuite(FILE *f, const rmodel *m, size_t g)
+{
+    const char *go = m->gos.v[g];
+    size_t c[6];
+    rmodel_counts(m, go, c);
+    double ms = 0;
+    const char *goos = "", *goarch = "";
+    for (size_t i = 0; i < m->n; i++)
+        if (m->v[i].gi == g) {
+            ms += m->v[i].duration_ms;
+            goos = m->v[i].goos;
+            goarch = m->v[i].goarch;
+        }
+    fputs("  <testsuite", f);
+    attr(f, "name", go);
+    fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"", c[0] + c[1] + c[2] + c[3] + c[4] + c[5],
+            c[1] + c[3], c[5], c[4], ms / 1000);
+    if (m->generated && *m->generated) attr(f, "timestamp", m->generated);
+    fputs(">\n    <properties>", f);
+    fputs("<property name=\"goos\"", f);
+    attr(f, "value", goos);
+    fputs("/><property name=\"goarch\"", f);
+    attr(f, "value", goarch);
+    fputs("/></properties>\n", f);
+    for (size_t i = 0; i < m->n; i++)
+        if (m->v[i].gi == g) testcase(f, go, &m->v[i]);
+    fputs("  </testsuite>\n", f);
 }
 
 void render_junit(const rmodel *m, FILE *f)
@@ -42,84 +124,6 @@ void render_junit(const rmodel *m, FILE *f)
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(f, "<testsuites name=\"gocompat\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
             m->n, all[1] + all[3], all[5], all[4], total_ms / 1000);
-    for (size_t g = 0; g < m->gos.n; g++) {
-        const char *go = m->gos.v[g];
-        size_t c[6];
-        rmodel_counts(m, go, c);
-        double ms = 0;
-        const char *goos = "", *goarch = "";
-        for (size_t i = 0; i < m->n; i++)
-            if (m->v[i].gi == g) {
-                ms += m->v[i].duration_ms;
-                goos = m->v[i].goos;
-                goarch = m->v[i].goarch;
-            }
-        fputs("  <testsuite", f);
-        attr(f, "name", go);
-        fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"", c[0] + c[1] + c[2] + c[3] + c[4] + c[5],
-                c[1] + c[3], c[5], c[4], ms / 1000);
-        if (m->generated && *m->generated) attr(f, "timestamp", m->generated);
-        fputs(">\n    <properties>", f);
-        fputs("<property name=\"goos\"", f);
-        attr(f, "value", goos);
-        fputs("/><property name=\"goarch\"", f);
-        attr(f, "value", goarch);
-        fputs("/></properties>\n", f);
-        for (size_t i = 0; i < m->n; i++) {
-            const rrec *r = &m->v[i];
-            if (r->gi != g) continue;
-            char *name = xasprintf("%s [%s]", r->host, r->buildmode);
-            char *cls = xasprintf("%s.%s", go, r->kase);
-            for (char *p = cls; *p; p++)
-                if (*p == '/') *p = '.';
-            fputs("    <testcase", f);
-            attr(f, "classname", cls);
-            attr(f, "name", name);
-            fprintf(f, " time=\"%.3f\"", r->duration_ms / 1000);
-            free(name);
-            free(cls);
-            const char *s = r->status;
-            if (!strcmp(s, "pass")) {
-                fputs("/>\n", f);
-                continue;
-            }
-            fputs(">\n", f);
-            if (!strcmp(s, "fail") || !strcmp(s, "xpass")) {
-                fputs("      <failure", f);
-                attr(f, "type", s);
-                char *msg = !strcmp(s, "xpass") ? xasprintf("expected to fail (%s) but passed", r->upstream ? r->upstream : "?")
-                                                : xstrdup(r->detail);
-                attr(f, "message", msg);
-                free(msg);
-                fputc('>', f);
-                body(f, r);
-                fputs("</failure>\n", f);
-            } else if (!strcmp(s, "error")) {
-                fputs("      <error", f);
-                attr(f, "type", "error");
-                attr(f, "message", r->detail);
-                fputc('>', f);
-                body(f, r);
-                fputs("</error>\n", f);
-            } else if (!strcmp(s, "skip")) {
-                fputs("      <skipped", f);
-                attr(f, "message", r->detail);
-                fputs("/>\n", f);
-            } else {
-                fputs("      <system-out>expected failure (", f);
-                xml_escape(f, r->upstream ? r->upstream : "no upstream link");
-                fputs(")\n", f);
-                body(f, r);
-                fputs("</system-out>\n", f);
-            }
-            if (*r->stderr_head && strcmp(s, "xfail")) {
-                fputs("      <system-err>", f);
-                xml_escape(f, r->stderr_head);
-                fputs("</system-err>\n", f);
-            }
-            fputs("    </testcase>\n", f);
-        }
-        fputs("  </testsuite>\n", f);
-    }
+    for (size_t g = 0; g < m->gos.n; g++) testsuite(f, m, g);
     fputs("</testsuites>\n", f);
 }

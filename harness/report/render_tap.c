@@ -3,6 +3,7 @@
  * an expected failure that passed "ok … # TODO" (which TAP consumers such
  * as Automake's tap-driver report as XPASS); skip is "ok … # SKIP". */
 #define _GNU_SOURCE
+#include "labelled.h"
 #include "report.h"
 
 #include <string.h>
@@ -40,13 +41,8 @@ void render_tap(const rmodel *m, FILE *f)
         const char *s = r->status;
         bool ok = !strcmp(s, "pass") || !strcmp(s, "skip") || !strcmp(s, "xpass");
         fprintf(f, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
-        tap_text(f, r->go);
-        fputc(' ', f);
-        tap_text(f, r->kase);
-        fputc(' ', f);
-        tap_text(f, r->host);
-        fputc(' ', f);
-        tap_text(f, r->buildmode);
+        const labelled name[] = { { "", r->go }, { " ", r->kase }, { " ", r->host }, { " ", r->buildmode } };
+        put_labelled(f, tap_text, name, GC_ARRAY_LEN(name));
         if (!strcmp(s, "skip")) {
             fputs(" # SKIP ", f);
             tap_text(f, r->detail);
@@ -56,18 +52,11 @@ void render_tap(const rmodel *m, FILE *f)
         }
         fputc('\n', f);
         if (!strcmp(s, "pass") || !strcmp(s, "skip")) continue;
-        fputs("  ---\n  status: ", f);
-        yaml_str(f, s);
-        fputs("\n  outcome: ", f);
-        yaml_str(f, r->outcome);
-        fputs("\n  expect: ", f);
-        yaml_str(f, r->expect);
-        fputs("\n  detail: ", f);
-        yaml_str(f, r->detail);
-        if (*r->stderr_head) {
-            fputs("\n  stderr_head: ", f);
-            yaml_str(f, r->stderr_head);
-        }
+        const labelled yaml[] = {
+            { "  ---\n  status: ", s }, { "\n  outcome: ", r->outcome }, { "\n  expect: ", r->expect },
+            { "\n  detail: ", r->detail }, { "\n  stderr_head: ", *r->stderr_head ? r->stderr_head : NULL },
+        };
+        put_labelled(f, yaml_str, yaml, GC_ARRAY_LEN(yaml));
         fprintf(f, "\n  record: \"%s\"\n  ...\n", r->id);
     }
 }

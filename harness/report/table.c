@@ -23,27 +23,6 @@ static const char *sget(json_t *o, const char *k) { return json_string_value(jso
 
 static bool bad(const char *s) { return s && (!strcmp(s, "fail") || !strcmp(s, "error") || !strcmp(s, "xpass")); }
 
-size_t count_unexpected(json_t *records)
-{
-    size_t n = 0, i;
-    json_t *r;
-    json_array_foreach(records, i, r) n += bad(sget(r, "status"));
-    return n;
-}
-
-char *status_counts(json_t *records)
-{
-    strbuf b;
-    sb_init(&b);
-    for (size_t k = 0; RECORD_STATUSES[k]; k++) {
-        size_t n = 0, i;
-        json_t *r;
-        json_array_foreach(records, i, r) n += !strcmp(sget(r, "status") ? sget(r, "status") : "", RECORD_STATUSES[k]);
-        sb_addf(&b, "%s%s %zu", k ? ", " : "", RECORD_STATUSES[k], n);
-    }
-    return sb_take(&b);
-}
-
 static int cmp_ver(const void *a, const void *b)
 {
     const char *x = *(char *const *)a, *y = *(char *const *)b;

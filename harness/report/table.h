@@ -10,9 +10,5 @@
 const char *status_cell(const char *status);
 /* Render; caller frees. `color` adds ANSI colours to bad cells. */
 char *table_render(json_t *records, bool color);
-/* "pass 10, fail 1, …" over the records; caller frees. */
-char *status_counts(json_t *records);
-/* Records whose status is fail, error or xpass: what CI must hear about. */
-size_t count_unexpected(json_t *records);
 
 #endif

@@ -343,5 +343,6 @@ char *host_cached(const run_ctx *ctx, const cell *x, const fixture_build *fb, ui
 }
 
 uint64_t host_hash_file(uint64_t h, const char *path) { return hash_file(h, path); }
+uint64_t host_hash_c_source(uint64_t h, const char *path) { return hash_c_source(h, path, 0); }
 uint64_t host_hash_sdk(const run_ctx *ctx, uint64_t h) { return hash_sdk(ctx, h); }
 char **host_emulated(const cell *x, const char *const *argv) { return emulated(x, argv); }

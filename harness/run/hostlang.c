@@ -250,7 +250,7 @@ char **hostlang_prepare(const run_ctx *ctx, const cell *x, const fixture_build *
         k = fnv1a64(k, x->run->host, strlen(x->run->host) + 1);
         /* A Java host loads the library by path: one build serves every toolchain. */
         if (l != LANG_JAVA) k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
-        k = host_hash_file(k, src);
+        k = l == LANG_CXX ? host_hash_c_source(k, src) : host_hash_file(k, src);
         k = hash_program(k, compiler);
         if (l == LANG_CXX) k = host_hash_sdk(ctx, k);
         else {

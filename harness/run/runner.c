@@ -4,7 +4,6 @@
 #include "proc.h"
 #include "expectations.h"
 #include "record.h"
-#include "table.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -111,18 +110,7 @@ static int build_task(void *vp, size_t i)
 
 static void progress(const matrix_opts *o, const char *phase, size_t done, size_t total, const char *what, const char *status)
 {
-    static double last;
-    if (o->quiet) return;
-    if (isatty(2)) {
-        fprintf(stderr, "\r\033[K[%s %zu/%zu] %s%s%s", phase, done, total, what, status ? ": " : "", status ? status : "");
-        if (done == total) fputc('\n', stderr);
-        return;
-    }
-    double now = now_ms();
-    if (done == total || now - last > 10000 || done == 1) {
-        fprintf(stderr, "gocompat: [%s %zu/%zu] %s%s%s\n", phase, done, total, what, status ? ": " : "", status ? status : "");
-        last = now;
-    }
+    if (o->events.progress) o->events.progress(o->events.ctx, phase, done, total, what, status);
 }
 
 static void build_done(void *vp, size_t i, int st)
@@ -440,11 +428,7 @@ static int write_document(const run_end *e, json_t *records)
         rc = GC_EXIT_USAGE;
     } else {
         unlink(e->jpath);
-        if (o->table) {
-            char *t = table_render(records, isatty(1));
-            fputs(t, stdout);
-            free(t);
-        }
+        if (o->events.written) o->events.written(o->events.ctx, records);
         char *counts = status_counts(records);
         size_t bad = count_unexpected(records);
         if (!o->quiet) {
@@ -567,6 +551,33 @@ static int run_builds(const matrix_opts *o, build_phase *bp, size_t ncells, size
     return gc_interrupted ? GC_EXIT_INTERRUPTED : bp->hard_fail ? GC_EXIT_UNEXPECTED : GC_EXIT_OK;
 }
 
+/* The cells of ALL that HAVE (records by cell key) lacks. */
+static void cells_to_run(const cell_list *all, json_t *have, cell_list *todo)
+{
+    for (size_t i = 0; i < all->n; i++) {
+        char *k = cell_key(&all->v[i]);
+        if (!json_object_get(have, k)) {
+            todo->v = xrealloc(todo->v, (todo->n + 1) * sizeof *todo->v);
+            todo->v[todo->n++] = all->v[i];
+        }
+        free(k);
+    }
+}
+
+/* The run phase after the builds (which began at T0), then the end of the
+ * run; the exit status. */
+static int run_cells(run_phase *rp, run_end *e, double t0)
+{
+    const matrix_opts *o = rp->o;
+    e->t_build = e->times->build = now_ms() - t0;
+    schedule_longest_first(&rp->todo, o->out);
+    if (!gc_interrupted) pool_run(rp->todo.n, o->jobs, cell_task, cell_done, rp, &gc_interrupted);
+    journal_close(rp->j);
+    e->t_total = e->times->total = now_ms() - t0;
+    e->times->cells = e->t_total - e->t_build;
+    return finish(e, rp);
+}
+
 int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *cases)
 {
     cell_list all;
@@ -579,14 +590,7 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
     json_t *prior = o->build_only ? json_array() : load_prior(o, jpath, &all, have, &dropped);
     journal j = { -1, NULL };
     run_phase rp = { .o = o, .j = &j };
-    for (size_t i = 0; i < all.n; i++) {
-        char *k = cell_key(&all.v[i]);
-        if (!json_object_get(have, k)) {
-            rp.todo.v = xrealloc(rp.todo.v, (rp.todo.n + 1) * sizeof *rp.todo.v);
-            rp.todo.v[rp.todo.n++] = all.v[i];
-        }
-        free(k);
-    }
+    cells_to_run(&all, have, &rp.todo);
     /* The journal is made ready before any work, so a disk that cannot
      * take it stops the run before minutes of builds. */
     if (!o->build_only) journal_begin(o, jpath, prior, dropped, &j);
@@ -596,16 +600,8 @@ int matrix_run(const matrix_opts *o, const toolchain_set *tcs, const case_set *c
     plan_builds(o, &rp.todo, &bp);
     int rc = run_builds(o, &bp, all.n, rp.todo.n, t0);
     if (rc < 0) {
-        run_end e = { .o = o, .tcs = tcs, .all = &all, .jpath = jpath, .t_build = now_ms() - t0, .times = &times,
-                      .prior_keys = have };
-        times.build = e.t_build;
-        schedule_longest_first(&rp.todo, o->out);
-        if (!gc_interrupted) pool_run(rp.todo.n, o->jobs, cell_task, cell_done, &rp, &gc_interrupted);
-        journal_close(&j);
-        e.t_total = now_ms() - t0;
-        times.total = e.t_total;
-        times.cells = e.t_total - e.t_build;
-        rc = finish(&e, &rp);
+        run_end e = { .o = o, .tcs = tcs, .all = &all, .jpath = jpath, .times = &times, .prior_keys = have };
+        rc = run_cells(&rp, &e, t0);
     }
     journal_close(&j);
     release_output();

@@ -8,14 +8,25 @@
 #include "cell.h"
 #include "toolchain.h"
 
+/* What a run reports as it goes, to whoever shows it: the command line
+ * prints progress lines and the table. A NULL member is not called. */
+typedef struct {
+    void *ctx;
+    /* A build (PHASE "build") or a cell ("run") ended: the DONE-th of TOTAL,
+     * WHAT it was, and STATUS, how it ended. */
+    void (*progress)(void *ctx, const char *phase, size_t done, size_t total, const char *what, const char *status);
+    /* The matrix document was written: its records, in canonical order. */
+    void (*written)(void *ctx, json_t *records);
+} run_events;
+
 typedef struct {
     run_ctx rc;
     int jobs;
     const char *out;        /* matrix.json */
     bool resume;
     int shard_k, shard_n;   /* 1-based K of N; N = 0: no sharding */
-    bool quiet;
-    bool table;
+    bool quiet;             /* no summary lines of the run's own */
+    run_events events;
     bool build_only;        /* stop after the build phase */
     double started_ms;      /* now_ms() when the command started; 0: unknown */
     strlist areas, cases, hosts, modes; /* filters; empty = all */
