@@ -152,6 +152,28 @@ START_TEST(matrix_load_refuses_bad_documents)
 }
 END_TEST
 
+START_TEST(statuses_have_one_name_each)
+{
+    for (rec_status k = 0; k < STATUS_COUNT; k++) {
+        ck_assert_str_eq(rec_status_name(k), RECORD_STATUSES[k]);
+        ck_assert_int_eq(rec_status_parse(RECORD_STATUSES[k]), k);
+    }
+    ck_assert_ptr_null(RECORD_STATUSES[STATUS_COUNT]);
+    ck_assert_int_eq(rec_status_parse("great"), STATUS_UNKNOWN);
+    ck_assert_int_eq(rec_status_parse("Pass"), STATUS_UNKNOWN);
+    ck_assert_int_eq(rec_status_parse(NULL), STATUS_UNKNOWN);
+    ck_assert_str_eq(rec_status_name(STATUS_UNKNOWN), "?");
+    /* What each means: met (1), not met (0), no verdict (-1); and what CI hears about. */
+    static const int met[] = { [STATUS_PASS] = 1, [STATUS_FAIL] = 0, [STATUS_XFAIL] = 0, [STATUS_XPASS] = 1,
+                               [STATUS_SKIP] = -1, [STATUS_ERROR] = -1, [STATUS_UNKNOWN] = -1 };
+    static const bool unexpected[STATUS_UNKNOWN + 1] = { [STATUS_FAIL] = true, [STATUS_XPASS] = true, [STATUS_ERROR] = true };
+    for (rec_status k = 0; k <= STATUS_UNKNOWN; k++) {
+        ck_assert_int_eq(rec_status_met(k), met[k]);
+        ck_assert_int_eq(rec_status_unexpected(k), unexpected[k]);
+    }
+}
+END_TEST
+
 Suite *suite_record(void)
 {
     Suite *s = suite_create("record");
@@ -162,6 +184,7 @@ Suite *suite_record(void)
     tcase_add_test(t, journal_reports_invalid_lines_with_their_number);
     tcase_add_test(t, matrix_write_is_atomic_and_reloads);
     tcase_add_test(t, matrix_load_refuses_bad_documents);
+    tcase_add_test(t, statuses_have_one_name_each);
     suite_add_tcase(s, t);
     return s;
 }

@@ -125,14 +125,14 @@ void print_unexpected(json_t *records)
     size_t i;
     json_t *r;
     json_array_foreach(records, i, r) {
-        const char *st = sget(r, "status");
-        if (strcmp(st, "fail") && strcmp(st, "error") && strcmp(st, "xpass")) continue;
+        rec_status st = rec_status_parse(json_string_value(json_object_get(r, "status")));
+        if (!rec_status_unexpected(st)) continue;
         const char *rule = json_string_value(json_object_get(json_object_get(r, "evidence"), "expected_failure_rule"));
-        if (!strcmp(st, "xpass"))
+        if (st == STATUS_XPASS)
             fprintf(stderr, "gocompat: XPASS %s %s %s %s: expected to fail (%s, %s) but passed\n", sget(r, "go"),
                     sget(r, "buildmode"), sget(r, "host"), sget(r, "case"), rule ? rule : "xfail rule", sget(r, "upstream"));
         else
-            fprintf(stderr, "gocompat: %s %s %s %s %s: %s\n", !strcmp(st, "fail") ? "FAIL" : "ERROR", sget(r, "go"),
+            fprintf(stderr, "gocompat: %s %s %s %s %s: %s\n", st == STATUS_FAIL ? "FAIL" : "ERROR", sget(r, "go"),
                     sget(r, "buildmode"), sget(r, "host"), sget(r, "case"), sget(r, "detail"));
     }
 }

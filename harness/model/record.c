@@ -9,7 +9,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-const char *const RECORD_STATUSES[] = { "pass", "fail", "xfail", "xpass", "skip", "error", NULL };
 static const char *const OUTCOME_KINDS[] = { "exit", "signal", "timeout", "build-fail", "unsupported", "none", NULL };
 
 static const char *sget(json_t *o, const char *k)
@@ -40,7 +39,7 @@ char *record_validate(json_t *r)
     static const char *const req[] = { "go", "goos", "goarch", "buildmode", "host", "case", "area", "status", "expect", "detail" };
     for (size_t i = 0; i < GC_ARRAY_LEN(req); i++)
         if (!json_is_string(json_object_get(r, req[i]))) return xasprintf("record lacks string field \"%s\"", req[i]);
-    if (!in(sget(r, "status"), RECORD_STATUSES)) return xasprintf("record has unknown status \"%s\"", sget(r, "status"));
+    if (rec_status_parse(sget(r, "status")) == STATUS_UNKNOWN) return xasprintf("record has unknown status \"%s\"", sget(r, "status"));
     json_t *o = json_object_get(r, "outcome");
     if (!json_is_object(o) || !in(sget(o, "kind"), OUTCOME_KINDS)) return xstrdup("record has no valid \"outcome\".kind");
     if (!json_is_object(json_object_get(r, "evidence"))) return xstrdup("record lacks object \"evidence\"");

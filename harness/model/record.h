@@ -1,17 +1,17 @@
 /* Result records (schema gocompat.result/1), the append-only run journal,
- * and the assembled matrix document (gocompat.matrix/1). */
+ * and the assembled matrix document (gocompat.matrix/1). Statuses are in
+ * status.h. */
 #ifndef GOCOMPAT_RECORD_H
 #define GOCOMPAT_RECORD_H
 
 #include <jansson.h>
 #include <stdio.h>
 
+#include "status.h"
 #include "util.h"
 
 #define RECORD_SCHEMA "gocompat.result/1"
 #define MATRIX_SCHEMA "gocompat.matrix/1"
-
-extern const char *const RECORD_STATUSES[]; /* NULL-terminated */
 
 /* The identity of a cell: go|goarch|buildmode|host|case. Caller frees. */
 char *record_cell_key(json_t *rec);

@@ -126,8 +126,9 @@ void render_md(const rmodel *m, FILE *f)
                     if (md) fputc(' ', f);
                     if (!ri) { fputc('-', f); continue; }
                     const rrec *r = &m->v[ri - 1];
-                    if (strcmp(r->status, "pass")) fprintf(f, "[%s](index.html#open=%s)", status_cell(r->status), r->id);
-                    else fputs(status_cell(r->status), f);
+                    rec_status st = rec_status_parse(r->status);
+                    if (st != STATUS_PASS) fprintf(f, "[%s](index.html#open=%s)", status_cell(st), r->id);
+                    else fputs(status_cell(st), f);
                 }
                 fprintf(f, " |");
             }
@@ -144,14 +145,14 @@ void render_md(const rmodel *m, FILE *f)
     size_t nbad = 0, nxf = 0;
     for (size_t i = 0; i < m->n; i++) {
         nbad += status_unexpected(m->v[i].status);
-        nxf += !strcmp(m->v[i].status, "xfail");
+        nxf += rec_status_parse(m->v[i].status) == STATUS_XFAIL;
     }
     fprintf(f, "\n## Unexpected results\n\n");
     if (!nbad) fprintf(f, "None: every cell passed, was skipped, or failed as expected.\n");
     for (size_t i = 0; i < m->n; i++) {
         const rrec *r = &m->v[i];
         if (!status_unexpected(r->status)) continue;
-        fprintf(f, "- [%s](index.html#open=%s) %s %s %s %s: %s — ", status_cell(r->status), r->id, r->go, r->kase,
+        fprintf(f, "- [%s](index.html#open=%s) %s %s %s %s: %s — ", status_cell(rec_status_parse(r->status)), r->id, r->go, r->kase,
                 r->host, r->buildmode, r->outcome);
         md_cell(f, r->detail);
         if (r->upstream) fprintf(f, " (expected to fail: %s)", r->upstream);
@@ -161,7 +162,7 @@ void render_md(const rmodel *m, FILE *f)
         fprintf(f, "\n## Expected failures\n\n");
         for (size_t i = 0; i < m->n; i++) {
             const rrec *r = &m->v[i];
-            if (strcmp(r->status, "xfail")) continue;
+            if (rec_status_parse(r->status) != STATUS_XFAIL) continue;
             fprintf(f, "- [xf](index.html#open=%s) %s %s %s %s: ", r->id, r->go, r->kase, r->host, r->buildmode);
             md_cell(f, r->detail);
             fprintf(f, " — %s\n", r->upstream ? r->upstream : "(no upstream link)");

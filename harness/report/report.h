@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "status.h"
 #include "util.h"
 
 /* One record, reduced to what the views need. Strings are never NULL
@@ -41,15 +42,14 @@ typedef struct {
  * one-line "file: why" (file:line for JSON syntax errors). */
 int rmodel_load(const char *path, rmodel *m, char **err);
 void rmodel_free(rmodel *m);
-/* Counts of each status (index as RECORD_STATUSES) for one release (NULL: all). */
-void rmodel_counts(const rmodel *m, const char *go, size_t counts[6]);
+/* Counts of each status (indexed by rec_status) for one release (NULL: all). */
+void rmodel_counts(const rmodel *m, const char *go, size_t counts[STATUS_COUNT]);
 /* The anchor id of a cell key. */
 void rrec_id(const char *cell_key, char out[16]);
 /* "abi/add c-dlopen c-shared" (caller frees). */
 char *rrec_label(const rrec *r);
-bool status_unexpected(const char *status); /* fail, error, xpass */
-/* pass and xpass: the case's expectation was met; fail and xfail: it was
- * not; skip and error: no verdict. Returns 1, 0 or -1. */
+/* rec_status_unexpected and rec_status_met of a status name. */
+bool status_unexpected(const char *status);
 int status_met(const char *status);
 
 /* ---- claims ----

@@ -28,14 +28,9 @@ void rrec_id(const char *key, char out[16])
 
 char *rrec_label(const rrec *r) { return xasprintf("%s %s %s", r->kase, r->host, r->buildmode); }
 
-bool status_unexpected(const char *s) { return !strcmp(s, "fail") || !strcmp(s, "error") || !strcmp(s, "xpass"); }
+bool status_unexpected(const char *s) { return rec_status_unexpected(rec_status_parse(s)); }
 
-int status_met(const char *s)
-{
-    if (!strcmp(s, "pass") || !strcmp(s, "xpass")) return 1;
-    if (!strcmp(s, "fail") || !strcmp(s, "xfail")) return 0;
-    return -1;
-}
+int status_met(const char *s) { return rec_status_met(rec_status_parse(s)); }
 
 /* Compact JSON for embedding in a <script> element: whitespace outside
  * strings dropped, '<' inside strings written \u003c (it cannot occur
@@ -407,7 +402,7 @@ static const char *jr_record(jr *j, const char *p, rrec *r, char **why)
         *why = xasprintf("unknown record schema \"%s\" (this gocompat reads %s)", f[F_SCHEMA], RECORD_SCHEMA);
     for (int k = 0; !*why && k < F_STDERR; k++)
         if (!f[k]) *why = xasprintf("record lacks string field \"%s\"", REC_FIELDS[k]);
-    if (!*why && !in_set(f[F_STATUS], RECORD_STATUSES)) *why = xasprintf("record has unknown status \"%s\"", f[F_STATUS]);
+    if (!*why && rec_status_parse(f[F_STATUS]) == STATUS_UNKNOWN) *why = xasprintf("record has unknown status \"%s\"", f[F_STATUS]);
     if (!*why && (!have_outcome || !in_set(okind, OUTCOME_KINDS))) *why = xstrdup("record has no valid \"outcome\".kind");
     if (!*why && !have_ev) *why = xstrdup("record lacks object \"evidence\"");
     if (!*why && !have_claims) *why = xstrdup("record lacks array \"claims\"");
@@ -718,13 +713,12 @@ out:
     return rc;
 }
 
-void rmodel_counts(const rmodel *m, const char *go, size_t counts[6])
+void rmodel_counts(const rmodel *m, const char *go, size_t counts[STATUS_COUNT])
 {
-    memset(counts, 0, 6 * sizeof *counts);
+    memset(counts, 0, STATUS_COUNT * sizeof *counts);
     for (size_t i = 0; i < m->n; i++) {
-        if (go && strcmp(go, m->v[i].go)) continue;
-        for (int k = 0; RECORD_STATUSES[k]; k++)
-            if (!strcmp(RECORD_STATUSES[k], m->v[i].status)) counts[k]++;
+        rec_status s = rec_status_parse(m->v[i].status);
+        if ((!go || !strcmp(go, m->v[i].go)) && s != STATUS_UNKNOWN) counts[s]++;
     }
 }
 
