@@ -126,9 +126,8 @@ void render_md(const rmodel *m, FILE *f)
                     if (md) fputc(' ', f);
                     if (!ri) { fputc('-', f); continue; }
                     const rrec *r = &m->v[ri - 1];
-                    rec_status st = rec_status_parse(r->status);
-                    if (st != STATUS_PASS) fprintf(f, "[%s](index.html#open=%s)", status_cell(st), r->id);
-                    else fputs(status_cell(st), f);
+                    if (r->st != STATUS_PASS) fprintf(f, "[%s](index.html#open=%s)", status_cell(r->st), r->id);
+                    else fputs(status_cell(r->st), f);
                 }
                 fprintf(f, " |");
             }
@@ -144,15 +143,15 @@ void render_md(const rmodel *m, FILE *f)
 
     size_t nbad = 0, nxf = 0;
     for (size_t i = 0; i < m->n; i++) {
-        nbad += status_unexpected(m->v[i].status);
-        nxf += rec_status_parse(m->v[i].status) == STATUS_XFAIL;
+        nbad += rec_status_unexpected(m->v[i].st);
+        nxf += m->v[i].st == STATUS_XFAIL;
     }
     fprintf(f, "\n## Unexpected results\n\n");
     if (!nbad) fprintf(f, "None: every cell passed, was skipped, or failed as expected.\n");
     for (size_t i = 0; i < m->n; i++) {
         const rrec *r = &m->v[i];
-        if (!status_unexpected(r->status)) continue;
-        fprintf(f, "- [%s](index.html#open=%s) %s %s %s %s: %s — ", status_cell(rec_status_parse(r->status)), r->id, r->go, r->kase,
+        if (!rec_status_unexpected(r->st)) continue;
+        fprintf(f, "- [%s](index.html#open=%s) %s %s %s %s: %s — ", status_cell(r->st), r->id, r->go, r->kase,
                 r->host, r->buildmode, r->outcome);
         md_cell(f, r->detail);
         if (r->upstream) fprintf(f, " (expected to fail: %s)", r->upstream);
@@ -162,7 +161,7 @@ void render_md(const rmodel *m, FILE *f)
         fprintf(f, "\n## Expected failures\n\n");
         for (size_t i = 0; i < m->n; i++) {
             const rrec *r = &m->v[i];
-            if (rec_status_parse(r->status) != STATUS_XFAIL) continue;
+            if (r->st != STATUS_XFAIL) continue;
             fprintf(f, "- [xf](index.html#open=%s) %s %s %s %s: ", r->id, r->go, r->kase, r->host, r->buildmode);
             md_cell(f, r->detail);
             fprintf(f, " — %s\n", r->upstream ? r->upstream : "(no upstream link)");

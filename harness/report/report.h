@@ -18,7 +18,9 @@
 typedef struct {
     char *go;           /* the column label: the release, plus "/arch" for a non-native arch of a several-arch matrix */
     char *release;      /* the record's own "go" field (go1.22.12) */
-    char *goos, *goarch, *buildmode, *host, *kase, *area, *status;
+    char *goos, *goarch, *buildmode, *host, *kase, *area;
+    rec_status st;
+    const char *status; /* its name (static) */
     char *expect, *detail, *stderr_head, *upstream;
     char *outcome;      /* "exit 0", "signal SIGSEGV", "timeout", "build-fail" … */
     double duration_ms;
@@ -38,8 +40,8 @@ typedef struct {
     size_t n;
 } rmodel;
 
-/* Read a gocompat.matrix/1 document. Returns 0, or -1 with *err set to a
- * one-line "file: why" (file:line for JSON syntax errors). */
+/* Read a gocompat.matrix/1 document (through matrix_read). Returns 0, or
+ * -1 with *err one line, "file:line: why". */
 int rmodel_load(const char *path, rmodel *m, char **err);
 void rmodel_free(rmodel *m);
 /* Counts of each status (indexed by rec_status) for one release (NULL: all). */
@@ -48,8 +50,7 @@ void rmodel_counts(const rmodel *m, const char *go, size_t counts[STATUS_COUNT])
 void rrec_id(const char *cell_key, char out[16]);
 /* "abi/add c-dlopen c-shared" (caller frees). */
 char *rrec_label(const rrec *r);
-/* rec_status_unexpected and rec_status_met of a status name. */
-bool status_unexpected(const char *status);
+/* rec_status_met of a status name. */
 int status_met(const char *status);
 
 /* ---- claims ----
