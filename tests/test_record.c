@@ -152,6 +152,105 @@ START_TEST(matrix_load_refuses_bad_documents)
 }
 END_TEST
 
+START_TEST(statuses_have_one_name_each)
+{
+    for (rec_status k = 0; k < STATUS_COUNT; k++) {
+        ck_assert_str_eq(rec_status_name(k), RECORD_STATUSES[k]);
+        ck_assert_int_eq(rec_status_parse(RECORD_STATUSES[k]), k);
+    }
+    ck_assert_ptr_null(RECORD_STATUSES[STATUS_COUNT]);
+    ck_assert_int_eq(rec_status_parse("great"), STATUS_UNKNOWN);
+    ck_assert_int_eq(rec_status_parse("Pass"), STATUS_UNKNOWN);
+    ck_assert_int_eq(rec_status_parse(NULL), STATUS_UNKNOWN);
+    ck_assert_str_eq(rec_status_name(STATUS_UNKNOWN), "?");
+    /* What each means: met (1), not met (0), no verdict (-1); and what CI hears about. */
+    static const int met[] = { [STATUS_PASS] = 1, [STATUS_FAIL] = 0, [STATUS_XFAIL] = 0, [STATUS_XPASS] = 1,
+                               [STATUS_SKIP] = -1, [STATUS_ERROR] = -1, [STATUS_UNKNOWN] = -1 };
+    static const bool unexpected[STATUS_UNKNOWN + 1] = { [STATUS_FAIL] = true, [STATUS_XPASS] = true, [STATUS_ERROR] = true };
+    for (rec_status k = 0; k <= STATUS_UNKNOWN; k++) {
+        ck_assert_int_eq(rec_status_met(k), met[k]);
+        ck_assert_int_eq(rec_status_unexpected(k), unexpected[k]);
+    }
+}
+END_TEST
+
+static void keep(void *records, json_t *rec, const char *text, size_t len)
+{
+    /* The text handed over is the record's own, whole. */
+    json_t *again = json_loadb(text, len, 0, NULL);
+    ck_assert_ptr_nonnull(again);
+    ck_assert_str_eq(json_string_value(json_object_get(again, "go")), json_string_value(json_object_get(rec, "go")));
+    json_decref(again);
+    json_array_append(records, rec);
+}
+
+/* Read TEXT both ways; the outcome and message must agree. Returns the
+ * records read without evidence (NULL when refused, *err then set). */
+static json_t *read_both_ways(const char *text, json_t **whole, char **err)
+{
+    json_t *head, *recs = json_array();
+    char *werr = NULL;
+    *whole = matrix_parse(text, strlen(text), "m.json", &werr);
+    *err = NULL;
+    int rc = matrix_read_text(text, strlen(text), "m.json", MATRIX_NO_EVIDENCE, &head, keep, recs, err);
+    ck_assert_int_eq(rc == 0, *whole != NULL);
+    if (rc < 0) {
+        ck_assert_str_eq(*err, werr);
+        free(werr);
+        json_decref(recs);
+        return NULL;
+    }
+    ck_assert_str_eq(json_string_value(json_object_get(head, "schema")), MATRIX_SCHEMA);
+    ck_assert_ptr_null(json_object_get(head, "records"));
+    json_decref(head);
+    return recs;
+}
+
+START_TEST(views_read_records_without_evidence_and_refuse_the_same)
+{
+    json_t *recs = json_array();
+    json_array_append_new(recs, sample("go1.22.12", "pass"));
+    json_t *odd = sample("go1.21.13", "fail"); /* evidence the skimmer leaves to jansson */
+    json_object_set_new(json_object_get(odd, "evidence"), "text", json_string("\xf0\x9f\x98\x80 and \\u"));
+    json_object_set_new(json_object_get(odd, "evidence"), "big", json_integer(1234567890123456789LL));
+    json_array_append_new(recs, odd);
+    json_t *doc = json_pack("{s:s, s:o}", "schema", MATRIX_SCHEMA, "records", recs);
+    char *text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    json_t *whole;
+    char *err;
+    json_t *slim = read_both_ways(text, &whole, &err);
+    ck_assert_ptr_nonnull(slim);
+    ck_assert_uint_eq(json_array_size(slim), 2);
+    json_t *s0 = json_array_get(slim, 0), *s1 = json_array_get(slim, 1);
+    ck_assert_uint_eq(json_object_size(json_object_get(s0, "evidence")), 0);  /* skimmed */
+    ck_assert(json_equal(json_object_get(s1, "evidence"), json_object_get(odd, "evidence"))); /* decoded whole */
+    json_object_set_new(s0, "evidence", json_deep_copy(json_object_get(json_array_get(recs, 0), "evidence")));
+    ck_assert(json_equal(slim, recs));
+    ck_assert(json_equal(json_object_get(whole, "records"), recs));
+    json_decref(slim);
+    json_decref(whole);
+    free(text);
+    /* A broken evidence object is refused by both, in the same words. */
+    static const char *const evils[] = { "{\"n\": 1e999}", "{\"n\": 99999999999999999999}", "{\"s\": \"\\u0000\"}",
+                                         "{\"s\": \"\\udc00\"}", "{\"a\": [1,]}", "{\"s\": \"x" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(evils); i++) {
+        char *ev = json_dumps(json_object_get(json_array_get(recs, 0), "evidence"), JSON_COMPACT);
+        char *one = json_dumps(json_array_get(recs, 0), JSON_COMPACT | JSON_SORT_KEYS);
+        char *at = strstr(one, ev);
+        ck_assert_ptr_nonnull(at);
+        char *bad = xasprintf("{\"schema\":\"%s\",\"records\":[%.*s%s%s]}", MATRIX_SCHEMA, (int)(at - one), one, evils[i],
+                              at + strlen(ev));
+        ck_assert_ptr_null(read_both_ways(bad, &whole, &err));
+        ck_assert_msg(str_prefix(err, "m.json:1: "), "%s", err);
+        free(err);
+        free(bad);
+        free(one);
+        free(ev);
+    }
+    json_decref(doc);
+}
+END_TEST
+
 Suite *suite_record(void)
 {
     Suite *s = suite_create("record");
@@ -162,6 +261,8 @@ Suite *suite_record(void)
     tcase_add_test(t, journal_reports_invalid_lines_with_their_number);
     tcase_add_test(t, matrix_write_is_atomic_and_reloads);
     tcase_add_test(t, matrix_load_refuses_bad_documents);
+    tcase_add_test(t, statuses_have_one_name_each);
+    tcase_add_test(t, views_read_records_without_evidence_and_refuse_the_same);
     suite_add_tcase(s, t);
     return s;
 }

@@ -1,4 +1,5 @@
-/* The input, output and numeric-option policies every command shares. */
+/* The input, output and numeric-option policies every command shares, and
+ * the JSON skimmer behind the matrix reader. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "jskim.h"
 #include "unit.h"
 #include "util.h"
 
@@ -140,6 +144,48 @@ START_TEST(one_run_owns_an_output)
 }
 END_TEST
 
+/* The skimmer answers only for text jansson certainly decodes, and finds
+ * the one member it is asked for. */
+START_TEST(skimmer_is_sure_only_of_what_jansson_decodes)
+{
+    static const char *const sure[] = {
+        "{}", "{ }", "{\"a\": [1, -0, 2.5e-10, 1E+99, true, false, null, \"x\\n\\u00e9\\/\"], \"b\": {\"c\": {}}}",
+        "{\"n\": 123456789012345678, \"s\": \"caf\xc3\xa9 \\\" \\\\\"}",
+    };
+    static const char *const unsure[] = {
+        "", "[]", "{", "{\"a\": 1,}", "{\"a\" 1}", "{a: 1}", "{\"a\": 01}", "{\"a\": 1.}", "{\"a\": -}",
+        "{\"a\": tru}", "{\"a\": truex}", "{\"a\": 1 2}", "{\"a\": \"x\ty\"}", "{\"a\": \"\\x\"}",
+        "{\"a\": \"\\u0000\"}", "{\"a\": \"\\ud83d\\ude00\"}", "{\"a\": \"\\u12\"}", "{\"a\": \"open}",
+        "{\"a\": 1234567890123456789}", "{\"a\": 1e100}", "{\"a\": [1]]}",
+    };
+    json_span m;
+    for (size_t i = 0; i < GC_ARRAY_LEN(sure); i++) {
+        const char *s = sure[i], *end = s + strlen(s);
+        ck_assert_msg(json_skim_object(s, end, "x", &m) == end, "not sure of %s", s);
+        json_error_t je;
+        json_t *j = json_loadb(s, strlen(s), 0, &je);
+        ck_assert_msg(j != NULL, "jansson refuses %s: %s", s, je.text);
+        json_decref(j);
+    }
+    for (size_t i = 0; i < GC_ARRAY_LEN(unsure); i++)
+        ck_assert_msg(json_skim_object(unsure[i], unsure[i] + strlen(unsure[i]), "x", &m) == NULL, "sure of %s", unsure[i]);
+    /* Text after the object is the caller's. */
+    const char *two = "{\"a\": 1} ,{";
+    ck_assert_ptr_eq(json_skim_object(two, two + strlen(two), "x", &m), two + 8);
+
+    const char *doc = "{\"e\": 1, \"ev\": {\"x\": [{}]}, \"in\": {\"ev\": {}}}";
+    ck_assert_ptr_nonnull(json_skim_object(doc, doc + strlen(doc), "ev", &m));
+    ck_assert_ptr_eq(m.start, strstr(doc, "{\"x\""));
+    ck_assert_ptr_eq(m.end, strstr(doc, ", \"in\""));
+    /* Only an object, named once and without escapes. */
+    static const char *const none[] = { "{\"ev\": 5}", "{\"ev\": {}, \"ev\": {}}", "{\"e\\u0076\": {}}", "{\"in\": {\"ev\": {}}}" };
+    for (size_t i = 0; i < GC_ARRAY_LEN(none); i++) {
+        ck_assert_ptr_nonnull(json_skim_object(none[i], none[i] + strlen(none[i]), "ev", &m));
+        ck_assert_msg(m.start == NULL && m.end == NULL, "member found in %s", none[i]);
+    }
+}
+END_TEST
+
 Suite *suite_util(void)
 {
     Suite *s = suite_create("util");
@@ -148,6 +194,7 @@ Suite *suite_util(void)
     tcase_add_test(t, multipliers_refuse_what_would_disable_a_deadline);
     tcase_add_test(t, shards_are_k_of_n);
     tcase_add_test(t, text_must_be_utf8_without_nul);
+    tcase_add_test(t, skimmer_is_sure_only_of_what_jansson_decodes);
     tcase_add_test(t, inputs_are_regular_files_read_without_blocking);
     tcase_add_test(t, outputs_never_replace_links_devices_or_folders);
     tcase_add_test(t, one_run_owns_an_output);

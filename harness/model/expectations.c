@@ -120,13 +120,11 @@ static const char *sget(json_t *o, const char *k)
     return s ? s : "?";
 }
 
-static bool unexpected(const char *st) { return !strcmp(st, "fail") || !strcmp(st, "error") || !strcmp(st, "xpass"); }
-
 size_t count_unexpected(json_t *records)
 {
     size_t n = 0, i;
     json_t *r;
-    json_array_foreach(records, i, r) n += unexpected(sget(r, "status"));
+    json_array_foreach(records, i, r) n += rec_status_unexpected(rec_status_parse(json_string_value(json_object_get(r, "status"))));
     return n;
 }
 
@@ -135,27 +133,25 @@ void print_unexpected(json_t *records)
     size_t i;
     json_t *r;
     json_array_foreach(records, i, r) {
-        const char *st = sget(r, "status");
-        if (!unexpected(st)) continue;
+        rec_status st = rec_status_parse(json_string_value(json_object_get(r, "status")));
+        if (!rec_status_unexpected(st)) continue;
         const char *rule = json_string_value(json_object_get(json_object_get(r, "evidence"), "expected_failure_rule"));
-        if (!strcmp(st, "xpass"))
+        if (st == STATUS_XPASS)
             fprintf(stderr, "gocompat: XPASS %s %s %s %s: expected to fail (%s, %s) but passed\n", sget(r, "go"),
                     sget(r, "buildmode"), sget(r, "host"), sget(r, "case"), rule ? rule : "xfail rule", sget(r, "upstream"));
         else
-            fprintf(stderr, "gocompat: %s %s %s %s %s: %s\n", !strcmp(st, "fail") ? "FAIL" : "ERROR", sget(r, "go"),
+            fprintf(stderr, "gocompat: %s %s %s %s %s: %s\n", st == STATUS_FAIL ? "FAIL" : "ERROR", sget(r, "go"),
                     sget(r, "buildmode"), sget(r, "host"), sget(r, "case"), sget(r, "detail"));
     }
 }
 
 char *status_counts(json_t *records)
 {
+    size_t n[STATUS_COUNT + 1] = { 0 }, i;
+    json_t *r;
+    json_array_foreach(records, i, r) n[rec_status_parse(json_string_value(json_object_get(r, "status")))]++;
     strbuf b;
     sb_init(&b);
-    for (size_t k = 0; RECORD_STATUSES[k]; k++) {
-        size_t n = 0, i;
-        json_t *r;
-        json_array_foreach(records, i, r) n += !strcmp(sget(r, "status"), RECORD_STATUSES[k]);
-        sb_addf(&b, "%s%s %zu", k ? ", " : "", RECORD_STATUSES[k], n);
-    }
+    for (size_t k = 0; k < STATUS_COUNT; k++) sb_addf(&b, "%s%s %zu", k ? ", " : "", rec_status_name(k), n[k]);
     return sb_take(&b);
 }

@@ -9,7 +9,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-const char *const RECORD_STATUSES[] = { "pass", "fail", "xfail", "xpass", "skip", "error", NULL };
 static const char *const OUTCOME_KINDS[] = { "exit", "signal", "timeout", "build-fail", "unsupported", "none", NULL };
 
 static const char *sget(json_t *o, const char *k)
@@ -40,7 +39,7 @@ char *record_validate(json_t *r)
     static const char *const req[] = { "go", "goos", "goarch", "buildmode", "host", "case", "area", "status", "expect", "detail" };
     for (size_t i = 0; i < GC_ARRAY_LEN(req); i++)
         if (!json_is_string(json_object_get(r, req[i]))) return xasprintf("record lacks string field \"%s\"", req[i]);
-    if (!in(sget(r, "status"), RECORD_STATUSES)) return xasprintf("record has unknown status \"%s\"", sget(r, "status"));
+    if (rec_status_parse(sget(r, "status")) == STATUS_UNKNOWN) return xasprintf("record has unknown status \"%s\"", sget(r, "status"));
     json_t *o = json_object_get(r, "outcome");
     if (!json_is_object(o) || !in(sget(o, "kind"), OUTCOME_KINDS)) return xstrdup("record has no valid \"outcome\".kind");
     if (!json_is_object(json_object_get(r, "evidence"))) return xstrdup("record lacks object \"evidence\"");
@@ -151,79 +150,6 @@ int journal_parse(const char *text, size_t len, const char *path, json_t *record
         p = nl + 1;
     }
     return bad;
-}
-
-json_t *matrix_load(const char *path, char **err)
-{
-    size_t len;
-    char *text = read_input(path, &len, true, err);
-    if (!text) return NULL;
-    json_t *m = matrix_parse(text, len, path, err);
-    free(text);
-    return m;
-}
-
-json_t *matrix_parse(const char *text, size_t len, const char *path, char **err)
-{
-    json_error_t je;
-    json_t *m = json_loadb(text, len, 0, &je);
-    if (!m) {
-        if (je.line > 0) *err = xasprintf("%s:%d: %s", path, je.line, je.text);
-        else *err = xasprintf("%s: %s", path, je.text);
-        return NULL;
-    }
-    const char *schema = sget(m, "schema");
-    if (!json_is_object(m) || !schema) {
-        *err = xasprintf("%s: not a gocompat matrix (no \"schema\")", path);
-        json_decref(m);
-        return NULL;
-    }
-    if (strcmp(schema, MATRIX_SCHEMA)) {
-        *err = xasprintf("%s: unknown schema \"%s\" (this gocompat reads %s)", path, schema, MATRIX_SCHEMA);
-        json_decref(m);
-        return NULL;
-    }
-    json_t *recs = json_object_get(m, "records");
-    if (!json_is_array(recs)) {
-        *err = xasprintf("%s: \"records\" is not an array", path);
-        json_decref(m);
-        return NULL;
-    }
-    size_t i;
-    json_t *r;
-    json_array_foreach(recs, i, r) {
-        char *why = record_validate(r);
-        if (why) {
-            *err = xasprintf("%s: record %zu: %s", path, i, why);
-            free(why);
-            json_decref(m);
-            return NULL;
-        }
-    }
-    return m;
-}
-
-int matrix_write(const char *path, json_t *toolchains, json_t *records, json_t *extra)
-{
-    json_t *m = json_object();
-    json_object_set_new(m, "schema", json_string(MATRIX_SCHEMA));
-    char *ts = utc_timestamp();
-    json_object_set_new(m, "generated", json_string(ts));
-    free(ts);
-    json_object_set_new(m, "toolchains", toolchains ? json_incref(toolchains) : json_array());
-    json_object_set(m, "records", records);
-    if (extra) json_object_update(m, extra);
-    char *text = json_dumps(m, JSON_INDENT(1) | JSON_SORT_KEYS);
-    json_decref(m);
-    if (!text) { errno = ENOMEM; return -1; }
-    size_t n = strlen(text);
-    text = xrealloc(text, n + 2);
-    text[n++] = '\n';
-    int rc = write_file_atomic(path, text, n);
-    int e = errno;
-    free(text);
-    errno = e;
-    return rc;
 }
 
 static int cmp_canonical(const void *a, const void *b)

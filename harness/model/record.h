@@ -1,17 +1,17 @@
 /* Result records (schema gocompat.result/1), the append-only run journal,
- * and the assembled matrix document (gocompat.matrix/1). */
+ * and the assembled matrix document (gocompat.matrix/1): the one owner of
+ * their schemas. Statuses are in status.h. */
 #ifndef GOCOMPAT_RECORD_H
 #define GOCOMPAT_RECORD_H
 
 #include <jansson.h>
 #include <stdio.h>
 
+#include "status.h"
 #include "util.h"
 
 #define RECORD_SCHEMA "gocompat.result/1"
 #define MATRIX_SCHEMA "gocompat.matrix/1"
-
-extern const char *const RECORD_STATUSES[]; /* NULL-terminated */
 
 /* The identity of a cell: go|goarch|buildmode|host|case. Caller frees. */
 char *record_cell_key(json_t *rec);
@@ -42,10 +42,23 @@ int journal_parse(const char *text, size_t len, const char *name, json_t *record
  * merged back equals a single run. */
 void records_sort_canonical(json_t *records);
 
-/* Read a matrix document. NULL and *err ("file:line: why") on any problem,
- * including an unknown schema. */
+/* ---- the matrix document (matrix.c) ----
+ * Read one: each record in document order, valid (record_validate), with
+ * its text in the document, to `each`, which may keep a reference; *head
+ * gets every other member (schema, generated, toolchains …; caller frees).
+ * Returns 0, or -1 with *err one line, "file:line: why" (the line left out
+ * when the whole document is at fault: an unknown schema, no records). */
+typedef void (*matrix_each_fn)(void *ctx, json_t *rec, const char *text, size_t len);
+/* flags: MATRIX_NO_EVIDENCE hands each record over with an empty object
+ * for its "evidence" (its text is whole): what a view of the records needs,
+ * at half the cost. Both readings accept the same documents. */
+enum { MATRIX_NO_EVIDENCE = 1 };
+int matrix_read(const char *path, unsigned flags, json_t **head, matrix_each_fn each, void *ctx, char **err);
+/* The same over text in memory; `name` stands for the file in messages. */
+int matrix_read_text(const char *text, size_t len, const char *name, unsigned flags, json_t **head, matrix_each_fn each,
+                     void *ctx, char **err);
+/* The whole document as one tree, or NULL and *err as matrix_read. */
 json_t *matrix_load(const char *path, char **err);
-/* The same over text in memory; `name` prefixes the message. */
 json_t *matrix_parse(const char *text, size_t len, const char *name, char **err);
 /* Assemble and write atomically. */
 int matrix_write(const char *path, json_t *toolchains, json_t *records, json_t *extra);

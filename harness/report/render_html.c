@@ -110,7 +110,8 @@ static const char JS[] =
     "document.addEventListener('keydown',e=>{if(e.key==='Escape'){const st=state();if(st.open){st.open='';setState(st)}}});\n"
     "document.body.setAttribute('data-ready','1');\n";
 
-void render_html(const rmodel *m, const ledger *l, const strlist *bench, FILE *f)
+/* The document head, the page's header, navigation and filter bar. */
+static void html_top(const rmodel *m, FILE *f)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -140,60 +141,67 @@ void render_html(const rmodel *m, const ledger *l, const strlist *bench, FILE *f
     for (size_t k = 0; k < GC_ARRAY_LEN(keys); k++)
         fprintf(f, "<label>%s<select id=\"f-%s\" name=\"%s\"></select></label>", keys[k][1], keys[k][0], keys[k][0]);
     fputs("<button type=\"button\" id=\"reset\">reset</button><span id=\"shown\"></span></div>\n<main>\n", f);
+}
 
+/* Counts of each status per release. */
+static void html_summary(const rmodel *m, FILE *f)
+{
     fputs("<section id=\"summary\"><h2>Summary</h2>\n<table><tr><th>release</th>", f);
-    for (size_t k = 0; RECORD_STATUSES[k]; k++) fprintf(f, "<th>%s</th>", RECORD_STATUSES[k]);
+    for (size_t k = 0; k < STATUS_COUNT; k++) fprintf(f, "<th>%s</th>", rec_status_name(k));
     fputs("<th>total</th></tr>\n", f);
     for (size_t g = 0; g < m->gos.n; g++) {
-        size_t c[6], n = 0;
+        size_t c[STATUS_COUNT], n = 0;
         rmodel_counts(m, m->gos.v[g], c);
         fputs("<tr><td>", f);
         xml_escape(f, m->gos.v[g]);
         fputs("</td>", f);
-        for (size_t k = 0; k < 6; k++) {
+        for (size_t k = 0; k < STATUS_COUNT; k++) {
             fprintf(f, "<td>%zu</td>", c[k]);
             n += c[k];
         }
         fprintf(f, "<td>%zu</td></tr>\n", n);
     }
     fputs("</table></section>\n", f);
-    fputs("<section><h2>Matrix</h2><div id=\"matrix\"><noscript>This page draws the matrix with JavaScript; "
-          "matrix.md and matrix.csv hold the same records.</noscript></div></section>\n",
-          f);
-    fputs("<section id=\"claims\"><h2>Claims ledger</h2><p>Each claim's verdict per release, from the records of the "
-          "cases that name it (claims.md and claims.json hold the same ledger).</p><table id=\"claims-table\"></table></section>\n",
-          f);
-    fputs("<section id=\"bench\"><h2>Benchmarks</h2>\n", f);
-    if (bench && bench->n) {
-        fputs("<p>", f);
-        for (size_t i = 0; i < bench->n; i++)
-            if (!str_suffix(bench->v[i], ".svg") && !str_suffix(bench->v[i], ".png")) {
-                fputs("<a class=\"bench-doc\" href=\"", f);
-                xml_escape(f, bench->v[i]);
-                fputs("\">", f);
-                xml_escape(f, path_basename(bench->v[i]));
-                fputs("</a> ", f);
-            }
-        fputs("</p>\n", f);
-        for (size_t i = 0; i < bench->n; i++) {
-            if (!str_suffix(bench->v[i], ".svg") && !str_suffix(bench->v[i], ".png")) continue;
-            fputs("<figure><a href=\"", f);
-            xml_escape(f, bench->v[i]);
-            fputs("\"><img alt=\"", f);
-            xml_escape(f, bench->v[i]);
-            fputs("\" src=\"", f);
-            xml_escape(f, bench->v[i]);
-            fputs("\"></a><figcaption>", f);
-            xml_escape(f, path_basename(bench->v[i]));
-            fputs("</figcaption></figure>\n", f);
-        }
-    } else
-        fputs("<p id=\"no-bench\">No benchmark plots beside this page (run <code>gocompat bench</code>).</p>\n", f);
-    fputs("</section>\n</main>\n", f);
-    fputs("<aside id=\"panel\" hidden><button type=\"button\" id=\"close\">close ✕</button><div id=\"panel-body\"></div></aside>\n", f);
+}
 
-    /* The data: records as they are in the matrix, their anchors, the ledger. */
-    fputs("<script type=\"application/json\" id=\"gocompat-data\">{\"generated\":", f);
+static bool is_plot(const char *name) { return str_suffix(name, ".svg") || str_suffix(name, ".png"); }
+
+/* Links to the benchmark documents, then the plots as figures. */
+static void html_bench(const strlist *bench, FILE *f)
+{
+    fputs("<section id=\"bench\"><h2>Benchmarks</h2>\n", f);
+    if (!bench || !bench->n) {
+        fputs("<p id=\"no-bench\">No benchmark plots beside this page (run <code>gocompat bench</code>).</p>\n", f);
+        return;
+    }
+    fputs("<p>", f);
+    for (size_t i = 0; i < bench->n; i++)
+        if (!is_plot(bench->v[i])) {
+            fputs("<a class=\"bench-doc\" href=\"", f);
+            xml_escape(f, bench->v[i]);
+            fputs("\">", f);
+            xml_escape(f, path_basename(bench->v[i]));
+            fputs("</a> ", f);
+        }
+    fputs("</p>\n", f);
+    for (size_t i = 0; i < bench->n; i++) {
+        if (!is_plot(bench->v[i])) continue;
+        fputs("<figure><a href=\"", f);
+        xml_escape(f, bench->v[i]);
+        fputs("\"><img alt=\"", f);
+        xml_escape(f, bench->v[i]);
+        fputs("\" src=\"", f);
+        xml_escape(f, bench->v[i]);
+        fputs("\"></a><figcaption>", f);
+        xml_escape(f, path_basename(bench->v[i]));
+        fputs("</figcaption></figure>\n", f);
+    }
+}
+
+/* The data: records as they are in the matrix, their anchors and columns. */
+static void html_records_data(const rmodel *m, FILE *f)
+{
+    fputs("{\"generated\":", f);
     json_str(f, m->generated ? m->generated : "", true);
     fputs(",\"gos\":[", f);
     for (size_t g = 0; g < m->gos.n; g++) {
@@ -215,34 +223,58 @@ void render_html(const rmodel *m, const ledger *l, const strlist *bench, FILE *f
         if (i) fputc(',', f);
         fputs(m->v[i].json, f);
     }
-    fputs("],\"claims\":[", f);
-    for (size_t i = 0; i < l->n; i++) {
-        const ledger_claim *c = &l->v[i];
-        fputs(i ? ",{\"id\":" : "{\"id\":", f);
-        json_str(f, c->id, true);
-        fputs(",\"section\":", f);
-        json_str(f, c->section, true);
-        fputs(",\"text\":", f);
-        json_str(f, c->text, true);
-        fputs(",\"verdict\":", f);
-        json_str(f, c->verdict, true);
+    fputc(']', f);
+}
+
+/* One claim of the ledger: its verdicts per release and the cells behind them. */
+static void html_claim_data(const rmodel *m, const ledger_claim *c, FILE *f)
+{
+    fputs("{\"id\":", f);
+    json_str(f, c->id, true);
+    fputs(",\"section\":", f);
+    json_str(f, c->section, true);
+    fputs(",\"text\":", f);
+    json_str(f, c->text, true);
+    fputs(",\"verdict\":", f);
+    json_str(f, c->verdict, true);
+    fputs(",\"summary\":", f);
+    json_str(f, c->summary, true);
+    fputs(",\"per\":{", f);
+    for (size_t g = 0; g < m->gos.n; g++) {
+        if (g) fputc(',', f);
+        json_str(f, m->gos.v[g], true);
+        fputs(":{\"verdict\":", f);
+        json_str(f, c->per[g].verdict, true);
         fputs(",\"summary\":", f);
-        json_str(f, c->summary, true);
-        fputs(",\"per\":{", f);
-        for (size_t g = 0; g < m->gos.n; g++) {
-            if (g) fputc(',', f);
-            json_str(f, m->gos.v[g], true);
-            fputs(":{\"verdict\":", f);
-            json_str(f, c->per[g].verdict, true);
-            fputs(",\"summary\":", f);
-            json_str(f, c->per[g].summary, true);
-            fputc('}', f);
-        }
-        fputs("},\"ev\":[", f);
-        for (size_t k = 0; k < c->nev; k++)
-            fprintf(f, "%s[\"%s\",\"%s\"]", k ? "," : "", m->v[c->ev[k].rec].id,
-                    c->ev[k].bears > 0 ? "supports" : c->ev[k].bears < 0 ? "refutes" : "no verdict");
-        fputs("]}", f);
+        json_str(f, c->per[g].summary, true);
+        fputc('}', f);
+    }
+    fputs("},\"ev\":[", f);
+    for (size_t k = 0; k < c->nev; k++)
+        fprintf(f, "%s[\"%s\",\"%s\"]", k ? "," : "", m->v[c->ev[k].rec].id,
+                c->ev[k].bears > 0 ? "supports" : c->ev[k].bears < 0 ? "refutes" : "no verdict");
+    fputs("]}", f);
+}
+
+void render_html(const rmodel *m, const ledger *l, const strlist *bench, FILE *f)
+{
+    html_top(m, f);
+    html_summary(m, f);
+    fputs("<section><h2>Matrix</h2><div id=\"matrix\"><noscript>This page draws the matrix with JavaScript; "
+          "matrix.md and matrix.csv hold the same records.</noscript></div></section>\n",
+          f);
+    fputs("<section id=\"claims\"><h2>Claims ledger</h2><p>Each claim's verdict per release, from the records of the "
+          "cases that name it (claims.md and claims.json hold the same ledger).</p><table id=\"claims-table\"></table></section>\n",
+          f);
+    html_bench(bench, f);
+    fputs("</section>\n</main>\n", f);
+    fputs("<aside id=\"panel\" hidden><button type=\"button\" id=\"close\">close ✕</button><div id=\"panel-body\"></div></aside>\n", f);
+    fputs("<script type=\"application/json\" id=\"gocompat-data\">", f);
+    html_records_data(m, f);
+    fputs(",\"claims\":[", f);
+    for (size_t i = 0; i < l->n; i++) {
+        if (i) fputc(',', f);
+        html_claim_data(m, &l->v[i], f);
     }
     fputs("]}</script>\n<script>\n", f);
     fputs(JS, f);

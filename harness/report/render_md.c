@@ -25,7 +25,7 @@ static size_t index_of(const strlist *l, const char *s)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-void render_md(const rmodel *m, FILE *f)
+static void md_header(const rmodel *m, FILE *f)
 {
     size_t ngo = m->gos.n;
     fprintf(f, "# Compatibility matrix\n\n");
@@ -46,18 +46,22 @@ void render_md(const rmodel *m, FILE *f)
                "(known upstream issue) · `XP` an expected failure that passed · `skip` does not apply or "
                "unsupported · `ERR` the harness could not tell · `-` no cell. When a row covers several "
                "build modes, a cell lists their statuses in the order of the *modes* column.\n\n");
+}
 
+/* Counts of each status per release, and over all. */
+static void md_summary(const rmodel *m, FILE *f)
+{
     fprintf(f, "## Summary\n\n| release |");
-    for (size_t k = 0; RECORD_STATUSES[k]; k++) fprintf(f, " %s |", RECORD_STATUSES[k]);
+    for (size_t k = 0; k < STATUS_COUNT; k++) fprintf(f, " %s |", rec_status_name(k));
     fprintf(f, " total |\n|---|");
-    for (size_t k = 0; RECORD_STATUSES[k]; k++) fprintf(f, "---:|");
+    for (size_t k = 0; k < STATUS_COUNT; k++) fprintf(f, "---:|");
     fprintf(f, "---:|\n");
-    size_t c[6], tot[6] = { 0 };
-    for (size_t g = 0; g < ngo; g++) {
+    size_t c[STATUS_COUNT], tot[STATUS_COUNT] = { 0 };
+    for (size_t g = 0; g < m->gos.n; g++) {
         rmodel_counts(m, m->gos.v[g], c);
         size_t n = 0;
         fprintf(f, "| %s |", m->gos.v[g]);
-        for (size_t k = 0; k < 6; k++) {
+        for (size_t k = 0; k < STATUS_COUNT; k++) {
             fprintf(f, " %zu |", c[k]);
             n += c[k];
             tot[k] += c[k];
@@ -65,14 +69,22 @@ void render_md(const rmodel *m, FILE *f)
         fprintf(f, " %zu |\n", n);
     }
     fprintf(f, "| **all** |");
-    for (size_t k = 0; k < 6; k++) fprintf(f, " %zu |", tot[k]);
+    for (size_t k = 0; k < STATUS_COUNT; k++) fprintf(f, " %zu |", tot[k]);
     fprintf(f, " %zu |\n", m->n);
+}
 
-    /* Rows in the order the matrix lists them; areas alphabetically. */
-    mrow *rows = NULL;
-    size_t nrows = 0;
+typedef struct {
+    mrow *v;
+    size_t n;
+    strlist areas; /* sorted */
+} mrows;
+
+/* Rows (case × host) in the order the matrix lists them; areas alphabetically. */
+static void md_rows(const rmodel *m, mrows *rows)
+{
+    size_t ngo = m->gos.n;
+    memset(rows, 0, sizeof *rows);
     json_t *rix = json_object();
-    strlist areas = { 0 };
     size_t *rowof = xmalloc((m->n ? m->n : 1) * sizeof *rowof);
     for (size_t i = 0; i < m->n; i++) {
         const rrec *r = &m->v[i];
@@ -80,91 +92,113 @@ void render_md(const rmodel *m, FILE *f)
         json_t *ri = json_object_get(rix, key);
         size_t at;
         if (!ri) {
-            at = nrows++;
-            rows = xrealloc(rows, nrows * sizeof *rows);
-            rows[at] = (mrow){ r->kase, r->host, r->area, { 0 }, NULL };
+            at = rows->n++;
+            rows->v = xrealloc(rows->v, rows->n * sizeof *rows->v);
+            rows->v[at] = (mrow){ r->kase, r->host, r->area, { 0 }, NULL };
             json_object_set_new(rix, key, json_integer((json_int_t)at));
-            if (!sl_has(&areas, r->area)) sl_add(&areas, r->area);
+            if (!sl_has(&rows->areas, r->area)) sl_add(&rows->areas, r->area);
         } else
             at = (size_t)json_integer_value(ri);
         free(key);
         rowof[i] = at;
-        if (index_of(&rows[at].modes, r->buildmode) == rows[at].modes.n) sl_add(&rows[at].modes, r->buildmode);
+        if (index_of(&rows->v[at].modes, r->buildmode) == rows->v[at].modes.n) sl_add(&rows->v[at].modes, r->buildmode);
     }
-    for (size_t k = 0; k < nrows; k++) rows[k].cell = xcalloc(rows[k].modes.n * (ngo ? ngo : 1), sizeof(size_t));
+    for (size_t k = 0; k < rows->n; k++) rows->v[k].cell = xcalloc(rows->v[k].modes.n * (ngo ? ngo : 1), sizeof(size_t));
     for (size_t i = 0; i < m->n; i++) {
-        const rrec *r = &m->v[i];
-        mrow *row = &rows[rowof[i]];
-        size_t md = index_of(&row->modes, r->buildmode), g = r->gi;
-        row->cell[md * ngo + g] = i + 1;
+        mrow *row = &rows->v[rowof[i]];
+        row->cell[index_of(&row->modes, m->v[i].buildmode) * ngo + m->v[i].gi] = i + 1;
     }
     json_decref(rix);
     free(rowof);
-    if (areas.n > 1) qsort(areas.v, areas.n, sizeof *areas.v, cmp_str);
+    if (rows->areas.n > 1) qsort(rows->areas.v, rows->areas.n, sizeof *rows->areas.v, cmp_str);
+}
 
-    for (size_t a = 0; a < areas.n; a++) {
-        fprintf(f, "\n## %s\n\n| case | host | modes |", areas.v[a]);
-        for (size_t g = 0; g < ngo; g++) {
-            char *mn = go_version_minor(m->gos.v[g]);
-            const char *arch = strchr(m->gos.v[g], '/');
-            fprintf(f, " %s%s |", mn ? mn : m->gos.v[g], mn && arch ? arch : "");
-            free(mn);
-        }
-        fprintf(f, "\n|---|---|---|");
-        for (size_t g = 0; g < ngo; g++) fprintf(f, "---|");
-        fputc('\n', f);
-        for (size_t k = 0; k < nrows; k++) {
-            const mrow *row = &rows[k];
-            if (strcmp(row->area, areas.v[a])) continue;
-            fprintf(f, "| %s | %s |", row->kase, row->host);
-            for (size_t md = 0; md < row->modes.n; md++) fprintf(f, "%s%s", md ? " " : " ", row->modes.v[md]);
-            fprintf(f, " |");
-            for (size_t g = 0; g < ngo; g++) {
-                fputc(' ', f);
-                for (size_t md = 0; md < row->modes.n; md++) {
-                    size_t ri = row->cell[md * ngo + g];
-                    if (md) fputc(' ', f);
-                    if (!ri) { fputc('-', f); continue; }
-                    const rrec *r = &m->v[ri - 1];
-                    if (strcmp(r->status, "pass")) fprintf(f, "[%s](index.html#open=%s)", status_cell(r->status), r->id);
-                    else fputs(status_cell(r->status), f);
-                }
-                fprintf(f, " |");
-            }
-            fputc('\n', f);
-        }
+static void md_rows_free(mrows *rows)
+{
+    for (size_t k = 0; k < rows->n; k++) {
+        sl_free(&rows->v[k].modes);
+        free(rows->v[k].cell);
     }
-    for (size_t k = 0; k < nrows; k++) {
-        sl_free(&rows[k].modes);
-        free(rows[k].cell);
-    }
-    free(rows);
-    sl_free(&areas);
+    free(rows->v);
+    sl_free(&rows->areas);
+}
 
+/* One row: the status of each build mode in each release; all but a pass link to the evidence. */
+static void md_row(const rmodel *m, const mrow *row, FILE *f)
+{
+    size_t ngo = m->gos.n;
+    fprintf(f, "| %s | %s |", row->kase, row->host);
+    for (size_t md = 0; md < row->modes.n; md++) fprintf(f, " %s", row->modes.v[md]);
+    fprintf(f, " |");
+    for (size_t g = 0; g < ngo; g++) {
+        fputc(' ', f);
+        for (size_t md = 0; md < row->modes.n; md++) {
+            size_t ri = row->cell[md * ngo + g];
+            if (md) fputc(' ', f);
+            if (!ri) { fputc('-', f); continue; }
+            const rrec *r = &m->v[ri - 1];
+            if (r->st != STATUS_PASS) fprintf(f, "[%s](index.html#open=%s)", status_cell(r->st), r->id);
+            else fputs(status_cell(r->st), f);
+        }
+        fprintf(f, " |");
+    }
+    fputc('\n', f);
+}
+
+static void md_area(const rmodel *m, const mrows *rows, const char *area, FILE *f)
+{
+    size_t ngo = m->gos.n;
+    fprintf(f, "\n## %s\n\n| case | host | modes |", area);
+    for (size_t g = 0; g < ngo; g++) {
+        char *mn = go_version_minor(m->gos.v[g]);
+        const char *arch = strchr(m->gos.v[g], '/');
+        fprintf(f, " %s%s |", mn ? mn : m->gos.v[g], mn && arch ? arch : "");
+        free(mn);
+    }
+    fprintf(f, "\n|---|---|---|");
+    for (size_t g = 0; g < ngo; g++) fprintf(f, "---|");
+    fputc('\n', f);
+    for (size_t k = 0; k < rows->n; k++)
+        if (!strcmp(rows->v[k].area, area)) md_row(m, &rows->v[k], f);
+}
+
+/* The cells CI must hear about, then the expected failures with their upstream links. */
+static void md_failures(const rmodel *m, FILE *f)
+{
     size_t nbad = 0, nxf = 0;
     for (size_t i = 0; i < m->n; i++) {
-        nbad += status_unexpected(m->v[i].status);
-        nxf += !strcmp(m->v[i].status, "xfail");
+        nbad += rec_status_unexpected(m->v[i].st);
+        nxf += m->v[i].st == STATUS_XFAIL;
     }
     fprintf(f, "\n## Unexpected results\n\n");
     if (!nbad) fprintf(f, "None: every cell passed, was skipped, or failed as expected.\n");
     for (size_t i = 0; i < m->n; i++) {
         const rrec *r = &m->v[i];
-        if (!status_unexpected(r->status)) continue;
-        fprintf(f, "- [%s](index.html#open=%s) %s %s %s %s: %s — ", status_cell(r->status), r->id, r->go, r->kase,
+        if (!rec_status_unexpected(r->st)) continue;
+        fprintf(f, "- [%s](index.html#open=%s) %s %s %s %s: %s — ", status_cell(r->st), r->id, r->go, r->kase,
                 r->host, r->buildmode, r->outcome);
         md_cell(f, r->detail);
         if (r->upstream) fprintf(f, " (expected to fail: %s)", r->upstream);
         fputc('\n', f);
     }
-    if (nxf) {
-        fprintf(f, "\n## Expected failures\n\n");
-        for (size_t i = 0; i < m->n; i++) {
-            const rrec *r = &m->v[i];
-            if (strcmp(r->status, "xfail")) continue;
-            fprintf(f, "- [xf](index.html#open=%s) %s %s %s %s: ", r->id, r->go, r->kase, r->host, r->buildmode);
-            md_cell(f, r->detail);
-            fprintf(f, " — %s\n", r->upstream ? r->upstream : "(no upstream link)");
-        }
+    if (!nxf) return;
+    fprintf(f, "\n## Expected failures\n\n");
+    for (size_t i = 0; i < m->n; i++) {
+        const rrec *r = &m->v[i];
+        if (r->st != STATUS_XFAIL) continue;
+        fprintf(f, "- [xf](index.html#open=%s) %s %s %s %s: ", r->id, r->go, r->kase, r->host, r->buildmode);
+        md_cell(f, r->detail);
+        fprintf(f, " — %s\n", r->upstream ? r->upstream : "(no upstream link)");
     }
+}
+
+void render_md(const rmodel *m, FILE *f)
+{
+    md_header(m, f);
+    md_summary(m, f);
+    mrows rows;
+    md_rows(m, &rows);
+    for (size_t a = 0; a < rows.areas.n; a++) md_area(m, &rows, rows.areas.v[a], f);
+    md_rows_free(&rows);
+    md_failures(m, f);
 }

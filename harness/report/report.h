@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "status.h"
 #include "util.h"
 
 /* One record, reduced to what the views need. Strings are never NULL
@@ -17,7 +18,9 @@
 typedef struct {
     char *go;           /* the column label: the release, plus "/arch" for a non-native arch of a several-arch matrix */
     char *release;      /* the record's own "go" field (go1.22.12) */
-    char *goos, *goarch, *buildmode, *host, *kase, *area, *status;
+    char *goos, *goarch, *buildmode, *host, *kase, *area;
+    rec_status st;
+    const char *status; /* its name (static) */
     char *expect, *detail, *stderr_head, *upstream;
     char *outcome;      /* "exit 0", "signal SIGSEGV", "timeout", "build-fail" … */
     double duration_ms;
@@ -37,19 +40,17 @@ typedef struct {
     size_t n;
 } rmodel;
 
-/* Read a gocompat.matrix/1 document. Returns 0, or -1 with *err set to a
- * one-line "file: why" (file:line for JSON syntax errors). */
+/* Read a gocompat.matrix/1 document (through matrix_read). Returns 0, or
+ * -1 with *err one line, "file:line: why". */
 int rmodel_load(const char *path, rmodel *m, char **err);
 void rmodel_free(rmodel *m);
-/* Counts of each status (index as RECORD_STATUSES) for one release (NULL: all). */
-void rmodel_counts(const rmodel *m, const char *go, size_t counts[6]);
+/* Counts of each status (indexed by rec_status) for one release (NULL: all). */
+void rmodel_counts(const rmodel *m, const char *go, size_t counts[STATUS_COUNT]);
 /* The anchor id of a cell key. */
 void rrec_id(const char *cell_key, char out[16]);
 /* "abi/add c-dlopen c-shared" (caller frees). */
 char *rrec_label(const rrec *r);
-bool status_unexpected(const char *status); /* fail, error, xpass */
-/* pass and xpass: the case's expectation was met; fail and xfail: it was
- * not; skip and error: no verdict. Returns 1, 0 or -1. */
+/* rec_status_met of a status name. */
 int status_met(const char *status);
 
 /* ---- claims ----

@@ -7,21 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *status_cell(const char *s)
+const char *status_cell(rec_status s)
 {
-    if (!s) return "?";
-    if (!strcmp(s, "pass")) return "ok";
-    if (!strcmp(s, "fail")) return "FAIL";
-    if (!strcmp(s, "xfail")) return "xf";
-    if (!strcmp(s, "xpass")) return "XP";
-    if (!strcmp(s, "skip")) return "skip";
-    if (!strcmp(s, "error")) return "ERR";
-    return "?";
+    static const char *const cell[] = { [STATUS_PASS] = "ok", [STATUS_FAIL] = "FAIL", [STATUS_XFAIL] = "xf",
+                                        [STATUS_XPASS] = "XP", [STATUS_SKIP] = "skip", [STATUS_ERROR] = "ERR" };
+    return (unsigned)s < STATUS_COUNT ? cell[s] : "?";
 }
 
 static const char *sget(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-static bool bad(const char *s) { return s && (!strcmp(s, "fail") || !strcmp(s, "error") || !strcmp(s, "xpass")); }
+static rec_status status_of(json_t *r) { return rec_status_parse(sget(r, "status")); }
 
 static int cmp_ver(const void *a, const void *b)
 {
@@ -67,13 +62,13 @@ char *table_render(json_t *records, bool color)
     size_t w = 21;
     for (size_t k = 0; k < rows.n; k++)
         if (strlen(rows.v[k]) > w) w = strlen(rows.v[k]);
-    const char **cells = xcalloc(rows.n * (gos.n ? gos.n : 1), sizeof *cells);
+    unsigned char *cells = xcalloc(rows.n * (gos.n ? gos.n : 1), sizeof *cells); /* status + 1; 0: no cell */
     json_array_foreach(records, i, r) {
         char *row = xasprintf("%s %s [%s]", sget(r, "case"), sget(r, "host"), sget(r, "buildmode"));
         char *col = column_of(r, by_arch);
         json_t *ri = json_object_get(row_index, row), *gi = json_object_get(go_index, col);
         free(col);
-        if (ri && gi) cells[(size_t)json_integer_value(ri) * gos.n + (size_t)json_integer_value(gi)] = sget(r, "status");
+        if (ri && gi) cells[(size_t)json_integer_value(ri) * gos.n + (size_t)json_integer_value(gi)] = (unsigned char)(status_of(r) + 1);
         free(row);
     }
     strbuf b;
@@ -92,9 +87,9 @@ char *table_render(json_t *records, bool color)
     for (size_t k = 0; k < rows.n; k++) {
         sb_addf(&b, "%-*s", (int)w, rows.v[k]);
         for (size_t g = 0; g < gos.n; g++) {
-            const char *s = cells[k * gos.n + g];
-            const char *txt = s ? status_cell(s) : "-";
-            if (color && bad(s)) sb_addf(&b, " \033[1;31m%*s\033[0m", cw, txt);
+            unsigned c = cells[k * gos.n + g];
+            const char *txt = c ? status_cell(c - 1) : "-";
+            if (color && c && rec_status_unexpected(c - 1)) sb_addf(&b, " \033[1;31m%*s\033[0m", cw, txt);
             else sb_addf(&b, " %*s", cw, txt);
         }
         sb_add(&b, "\n");

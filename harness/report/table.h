@@ -6,8 +6,10 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "status.h"
+
 /* Short cell text for a status: "ok", "FAIL", "xf", "XP", "skip", "ERR". */
-const char *status_cell(const char *status);
+const char *status_cell(rec_status s);
 /* Render; caller frees. `color` adds ANSI colours to bad cells. */
 char *table_render(json_t *records, bool color);
 

@@ -21,7 +21,7 @@ json_t *record_new(const cell *x)
     json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:s, s:o, s:s, s:f, s:o, s:n}",
                           "schema", RECORD_SCHEMA, "go", x->tc->version, "goos", x->tc->goos, "goarch",
                           x->tc->goarch, "buildmode", x->run->buildmode, "host", x->run->host, "case", x->c->id,
-                          "area", x->c->area, "status", "error", "outcome", "kind", "none", "expect", expect,
+                          "area", x->c->area, "status", rec_status_name(STATUS_ERROR), "outcome", "kind", "none", "expect", expect,
                           "detail", "", "evidence", json_object(), "stderr_head", "", "duration_ms", 0.0,
                           "claims", claims, "upstream");
     free(expect);
@@ -39,7 +39,7 @@ static char *head_of(const char *s, size_t max)
     return xasprintf("%.*s…", (int)max, s);
 }
 
-static void set_status(const run_ctx *ctx, json_t *r, const cell *x, const char *status)
+static void set_status(const run_ctx *ctx, json_t *r, const cell *x, rec_status status)
 {
     const xfail_rule *xf = case_xfail(x->c, x->tc->version, x->run->buildmode, x->run->host);
     char *where = xf ? xasprintf("%s:%d", x->c->path, xf->line) : NULL;
@@ -48,8 +48,7 @@ static void set_status(const run_ctx *ctx, json_t *r, const cell *x, const char 
         xf = &e->rule;
         where = xstrdup(e->where);
     }
-    const char *s = apply_xfail(status, xf != NULL);
-    set_str(r, "status", s);
+    set_str(r, "status", rec_status_name(xf ? rec_status_expected_to_fail(status) : status));
     if (xf) {
         set_str(r, "upstream", xf->link);
         json_object_set_new(json_object_get(r, "evidence"), "expected_failure_rule", json_string(where));
@@ -125,7 +124,7 @@ typedef enum { PHASE_NEXT, PHASE_DONE, PHASE_NO_RECORD } phase_end;
 
 static void set_skip(json_t *r, const char *detail)
 {
-    set_str(r, "status", "skip");
+    set_str(r, "status", rec_status_name(STATUS_SKIP));
     set_str(r, "detail", detail);
     json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
 }
@@ -157,7 +156,7 @@ static void record_refusal(const run_ctx *ctx, const cell *x, const fixture_buil
     json_t *ev = json_object_get(r, "evidence");
     char *line = first_line(berr ? berr : "");
     bool failed = fb->status == BUILD_FAIL || fb->status == BUILD_UNSUPPORTED;
-    set_status(ctx, r, x, failed ? "pass" : "fail");
+    set_status(ctx, r, x, failed ? STATUS_PASS : STATUS_FAIL);
     json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", failed ? "build-fail" : "exit"));
     if (!failed) json_object_set_new(json_object_get(r, "outcome"), "code", json_integer(0));
     char *d = failed ? xasprintf("refused: %s", line) : xstrdup("built, but the build was expected to fail");
@@ -171,13 +170,13 @@ static void record_build_failure(const run_ctx *ctx, const cell *x, const fixtur
 {
     char *line = first_line(berr ? berr : "");
     if (fb->status == BUILD_UNSUPPORTED) {
-        set_str(r, "status", "skip");
+        set_str(r, "status", rec_status_name(STATUS_SKIP));
         json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
     } else if (fb->status == BUILD_FAIL) {
-        set_status(ctx, r, x, "fail");
+        set_status(ctx, r, x, STATUS_FAIL);
         json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
     } else {
-        set_str(r, "status", "error");
+        set_str(r, "status", rec_status_name(STATUS_ERROR));
         json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
     }
     char *d = xasprintf("%s%s", x->c->build_only ? "" : "fixture did not build: ", line);
@@ -216,7 +215,7 @@ static phase_end cell_build(const run_ctx *ctx, const cell *x, json_t *r, fixtur
         return PHASE_DONE;
     }
     if (x->c->build_only) {
-        set_status(ctx, r, x, "pass");
+        set_status(ctx, r, x, STATUS_PASS);
         set_str(r, "detail", fb->cached ? "built (cached)" : "built");
         json_object_set_new(r, "outcome", json_pack("{s:s, s:i}", "kind", "exit", "code", 0));
         return PHASE_DONE;
@@ -242,8 +241,8 @@ static phase_end cell_prepare(const run_ctx *ctx, const cell *x, const fixture_b
         *env_fault = xasprintf("building the %s host for %s failed for a reason outside Go: %s", x->run->host, x->c->id, env_line);
         e = PHASE_NO_RECORD;
     } else {
-        set_str(r, "status", harness_fault ? "error" : "fail");
-        if (!harness_fault) set_status(ctx, r, x, "fail");
+        set_str(r, "status", rec_status_name(harness_fault ? STATUS_ERROR : STATUS_FAIL));
+        if (!harness_fault) set_status(ctx, r, x, STATUS_FAIL);
         json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
         char *line = first_line(why ? why : "");
         char *d = xasprintf("host build failed: %s", line);
@@ -295,7 +294,7 @@ static void record_run(const run_ctx *ctx, const cell *x, const proc_result *pr,
 {
     json_t *ev = json_object_get(r, "evidence");
     set_status(ctx, r, x, v->status);
-    if (!strcmp(v->status, "error") || !strcmp(v->status, "skip")) set_str(r, "status", v->status);
+    if (v->status == STATUS_ERROR || v->status == STATUS_SKIP) set_str(r, "status", rec_status_name(v->status));
     set_str(r, "detail", v->detail);
     json_object_set_new(r, "outcome", outcome_json(pr));
     json_object_update(ev, rep->facts);
@@ -346,9 +345,9 @@ static void count_trial(trials *t, const verdict *v, const proc_result *pr)
     char *okey = !strcmp(okind, "exit") ? xasprintf("exit %d", pr->code)
                  : !strcmp(okind, "signal") ? xasprintf("signal %s", json_string_value(json_object_get(oj, "signal")))
                                             : xstrdup(okind);
-    count_up(t->statuses, v->status);
+    count_up(t->statuses, rec_status_name(v->status));
     count_up(t->outcomes, okey);
-    bool passed = !strcmp(v->status, "pass");
+    bool passed = v->status == STATUS_PASS;
     t->met += passed;
     if (!passed && v->detail) count_up(t->details, v->detail);
     free(okey);
@@ -360,11 +359,11 @@ static void count_trial(trials *t, const verdict *v, const proc_result *pr)
  * counts. */
 static void record_trials(const run_ctx *ctx, const cell *x, const trials *t, json_t *r)
 {
-    json_int_t nerr = json_integer_value(json_object_get(t->statuses, "error"));
-    json_int_t nskip = json_integer_value(json_object_get(t->statuses, "skip"));
-    const char *st = nerr ? "error" : nskip == t->n ? "skip" : "pass";
+    json_int_t nerr = json_integer_value(json_object_get(t->statuses, rec_status_name(STATUS_ERROR)));
+    json_int_t nskip = json_integer_value(json_object_get(t->statuses, rec_status_name(STATUS_SKIP)));
+    rec_status st = nerr ? STATUS_ERROR : nskip == t->n ? STATUS_SKIP : STATUS_PASS;
     set_status(ctx, r, x, st);
-    if (nerr || nskip == t->n) set_str(r, "status", st);
+    if (nerr || nskip == t->n) set_str(r, "status", rec_status_name(st));
     bool all = t->met == (unsigned)t->n;
     char *d = xasprintf("expectation met in %u of %d trials (seeds %llu..%llu)%s%s", t->met, t->n, ctx->seed,
                         ctx->seed + (unsigned long long)t->n - 1, all ? "" : "; first other: ",
@@ -397,7 +396,7 @@ static phase_end run_trial(const run_ctx *ctx, const cell *x, const fixture_buil
         report_parse(pr.report, pr.report_len, &rep);
         verdict v = judge(x->c, &pr, &rep);
         count_trial(t, &v, &pr);
-        bool passed = !strcmp(v.status, "pass");
+        bool passed = v.status == STATUS_PASS;
         if (!t->kept_failure && (!passed || k == t->n - 1)) record_run(ctx, x, &pr, &rep, &v, seed, r);
         t->kept_failure |= !passed;
         free(v.detail);

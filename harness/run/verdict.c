@@ -11,9 +11,13 @@ static json_t *fact_value(const char *v)
     return j ? j : json_string(v);
 }
 
+/* The words a probe may end its report with. */
+static bool is_verdict(rec_status s) { return s == STATUS_PASS || s == STATUS_FAIL || s == STATUS_SKIP; }
+
 void report_parse(const char *text, size_t len, probe_report *r)
 {
     memset(r, 0, sizeof *r);
+    r->verdict = STATUS_UNKNOWN;
     r->facts = json_object();
     const char *p = text, *end = text + len;
     while (p < end) {
@@ -43,10 +47,10 @@ void report_parse(const char *text, size_t len, probe_report *r)
                 r->lines++;
             } else
                 r->junk++;
-        } else if (!strcmp(word, "pass") || !strcmp(word, "fail") || !strcmp(word, "skip")) {
+        } else if (is_verdict(rec_status_parse(word))) {
             /* The first verdict wins; a probe cannot take a failure back. */
-            if (!r->verdict) {
-                r->verdict = xstrdup(word);
+            if (r->verdict == STATUS_UNKNOWN) {
+                r->verdict = rec_status_parse(word);
                 r->detail = xstrdup(rest);
             }
             r->lines++;
@@ -59,10 +63,10 @@ void report_parse(const char *text, size_t len, probe_report *r)
 void report_free(probe_report *r)
 {
     json_decref(r->facts);
-    free(r->verdict);
     free(r->detail);
     free(r->mark_name);
     memset(r, 0, sizeof *r);
+    r->verdict = STATUS_UNKNOWN;
 }
 
 static bool want_matches(const outcome_want *w, const proc_result *pr)
@@ -103,44 +107,36 @@ verdict judge(const case_desc *c, const proc_result *pr, const probe_report *rep
         }
     }
     if (pr->kind == PROC_SPAWN_FAIL || pr->kind == PROC_INTERRUPTED) {
-        v.status = "error";
+        v.status = STATUS_ERROR;
         v.detail = xasprintf("probe %s", actual);
     } else if (matched && pr->kind == PROC_TIMEOUT && !rep->mark_name) {
         /* Only a mark tells a hang in the call under test from a probe that
          * was merely slow to get there (under emulation, say). */
-        v.status = "error";
+        v.status = STATUS_ERROR;
         v.detail = xstrdup("timed out before the probe marked the call expected to hang");
     } else if (rep->lines == 0 && pr->kind != PROC_TIMEOUT) {
         /* A probe that says nothing proves nothing, whatever its exit status. */
-        v.status = "error";
+        v.status = STATUS_ERROR;
         v.detail = xasprintf("probe reported nothing (%s)", actual);
-    } else if (rep->verdict && !strcmp(rep->verdict, "skip")) {
-        v.status = "skip";
+    } else if (rep->verdict == STATUS_SKIP) {
+        v.status = STATUS_SKIP;
         v.detail = xstrdup(rep->detail);
-    } else if (rep->verdict && !strcmp(rep->verdict, "fail")) {
-        v.status = "fail";
+    } else if (rep->verdict == STATUS_FAIL) {
+        v.status = STATUS_FAIL;
         v.detail = xasprintf("%s (%s)", rep->detail, actual);
     } else if (!matched) {
-        v.status = "fail";
+        v.status = STATUS_FAIL;
         v.detail = xasprintf("wanted %s, got %s", want, actual);
-    } else if (clean_exit_wanted && !rep->verdict) {
-        v.status = "error";
+    } else if (clean_exit_wanted && rep->verdict == STATUS_UNKNOWN) {
+        v.status = STATUS_ERROR;
         v.detail = xstrdup("probe exited 0 without a verdict");
     } else {
-        v.status = "pass";
+        v.status = STATUS_PASS;
         v.detail = xstrdup(actual);
     }
     free(actual);
     free(want);
     return v;
-}
-
-const char *apply_xfail(const char *status, bool expected_to_fail)
-{
-    if (!expected_to_fail) return status;
-    if (!strcmp(status, "fail")) return "xfail";
-    if (!strcmp(status, "pass")) return "xpass";
-    return status;
 }
 
 json_t *outcome_json(const proc_result *pr)

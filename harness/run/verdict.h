@@ -7,10 +7,11 @@
 
 #include "casefile.h"
 #include "proc.h"
+#include "status.h"
 
 typedef struct {
     json_t *facts;        /* object */
-    char *verdict;        /* "pass", "fail", "skip" or NULL */
+    rec_status verdict;   /* the first pass, fail or skip line; STATUS_UNKNOWN: none */
     char *detail;         /* text after fail/skip */
     char *mark_name;      /* last mark */
     long long mark_ns;
@@ -22,15 +23,12 @@ void report_parse(const char *text, size_t len, probe_report *r);
 void report_free(probe_report *r);
 
 typedef struct {
-    const char *status;   /* pass fail skip error (before xfail mapping) */
+    rec_status status;    /* pass fail skip error (before expected-failure rules) */
     char *detail;         /* one line; caller frees */
 } verdict;
 
 /* Judge one finished probe against what the case wants. */
 verdict judge(const case_desc *c, const proc_result *pr, const probe_report *rep);
-
-/* Map pass/fail through an expected-failure rule: fail->xfail, pass->xpass. */
-const char *apply_xfail(const char *status, bool expected_to_fail);
 
 /* The record's outcome object for a finished probe. */
 json_t *outcome_json(const proc_result *pr);
