@@ -31,7 +31,12 @@ unchanged() { cmp -s "$1" "$2"; }
 tree() { # a source tree with the real fixtures and hosts, and cases of its own
   mkdir -p "$1/cases" && ln -s "$top/gosrc" "$1/gosrc" && ln -s "$top/probe" "$1/probe"
 }
-newest() { "$bin" toolchains --json | python3 -c 'import json,sys; print([t[sys.argv[1]] for t in json.load(sys.stdin) if "error" not in t and not t.get("emulator")][-1])' "$1"; }
+# A toolchain built by `toolchains --build` names its column in GOROOT/.gocompat-name,
+# which would also name the devel wrapper below: take an installed release.
+newest() { "$bin" toolchains --json | python3 -c '
+import json, os, sys
+def built(t): return os.path.exists(os.path.join(os.path.dirname(os.path.dirname(t["path"])), ".gocompat-name"))
+print([t[sys.argv[1]] for t in json.load(sys.stdin) if "error" not in t and not t.get("emulator") and not built(t)][-1])' "$1"; }
 tc=$(newest version) && go=$(newest path) || { echo "bad-input: no usable toolchain"; exit 77; }
 # One toolchain, no discovery: each attack on `matrix` costs a fraction of a second.
 m="$bin matrix --no-discover --go $go -q --no-table --no-expectations"
