@@ -1,5 +1,5 @@
-/* The input, output and numeric-option policies every command shares, and
- * the JSON skimmer behind the matrix reader. */
+/* The policies every command shares (input, output, numeric options, where
+ * the data folder is) and the JSON skimmer behind the matrix reader. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "datadir.h"
+#include "installdirs.h"
 #include "jskim.h"
 #include "unit.h"
 #include "util.h"
@@ -186,6 +188,43 @@ START_TEST(skimmer_is_sure_only_of_what_jansson_decodes)
 }
 END_TEST
 
+static void relocated(const char *was, const char *target, const char *now, const char *want)
+{
+    char *got = path_relocate(was, target, now);
+    if (!want) ck_assert_msg(!got, "%s -> %s at %s: want none, got %s", was, target, now, got);
+    else ck_assert_msg(got && !strcmp(got, want), "%s -> %s at %s: want %s, got %s", was, target, now, want, got ? got : "none");
+    free(got);
+}
+
+START_TEST(installed_data_moves_with_the_binary)
+{
+    const char *bin = "/usr/local/bin", *data = "/usr/local/share/gocompat";
+    relocated(bin, data, bin, data);
+    relocated(bin, data, "/tmp/stage/usr/local/bin", "/tmp/stage/usr/local/share/gocompat"); /* DESTDIR */
+    relocated(bin, data, "/opt/gc/bin/", "/opt/gc/share/gocompat");                          /* another prefix */
+    relocated(bin, data, "/opt/gc/sbin", NULL);  /* not the same folder below the prefix */
+    relocated(bin, data, "/work/build", NULL);   /* a build tree */
+    relocated(bin, data, "/", NULL);
+    relocated("/opt/gc", "/opt/gc/data", "/x/y", "/x/y/data"); /* bindir is the prefix */
+    relocated("/opt/gc/bin", "/opt/gc", "/x/bin", "/x");       /* pkgdatadir is the prefix */
+    relocated("/a/bc", "/a/b", "/z/bc", "/z/b");                /* common text, not a common folder */
+    relocated("/a/bc", "/a/b", "/z/xbc", NULL);
+}
+END_TEST
+
+START_TEST(srcdir_wins_over_the_environment_over_the_installation)
+{
+    ck_assert_str_eq(data_dir("/given"), "/given");
+    setenv("GOCOMPAT_SRCDIR", "/from-env", 1);
+    ck_assert_str_eq(data_dir("/given"), "/given");
+    ck_assert_str_eq(data_dir(NULL), "/from-env");
+    ck_assert_str_eq(data_dir(""), "/from-env");
+    setenv("GOCOMPAT_SRCDIR", "", 1);
+    /* This test program is neither gocompat in its build tree nor installed. */
+    ck_assert_str_eq(data_dir(NULL), GC_PKGDATADIR);
+}
+END_TEST
+
 Suite *suite_util(void)
 {
     Suite *s = suite_create("util");
@@ -198,6 +237,8 @@ Suite *suite_util(void)
     tcase_add_test(t, inputs_are_regular_files_read_without_blocking);
     tcase_add_test(t, outputs_never_replace_links_devices_or_folders);
     tcase_add_test(t, one_run_owns_an_output);
+    tcase_add_test(t, installed_data_moves_with_the_binary);
+    tcase_add_test(t, srcdir_wins_over_the_environment_over_the_installation);
     suite_add_tcase(s, t);
     return s;
 }

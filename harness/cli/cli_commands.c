@@ -30,7 +30,7 @@ static const char MATRIX_HELP[] =
     "      --no-table        do not print the terminal table\n"
     "      --expectations=FILE  expected failures, one line each (GO-RANGE BUILDMODE\n"
     "                        HOST CASE LINK): fail becomes xfail, pass becomes xpass\n"
-    "                        (default: results/expectations in the source tree)\n"
+    "                        (default: results/expectations beside cases/)\n"
     "      --no-expectations ignore the expectations baseline\n"
     "  -q, --quiet           no progress\n\n"
     "Exit status: 0 all as expected, 1 unexpected fail/error/xpass, 2 usage or\n"

@@ -2,6 +2,7 @@
 #include "cli_common.h"
 #include "config.h"
 #include "arch.h"
+#include "datadir.h"
 #include "srcbuild.h"
 #include "table.h"
 
@@ -111,11 +112,11 @@ static void show_table(void *ctx, json_t *records)
  * project folder has no cases or the cache cannot be made. */
 static void common_setup(common_opts *o)
 {
-    if (!o->srcdir) o->srcdir = getenv("GOCOMPAT_SRCDIR");
-    if (!o->srcdir || !*o->srcdir) o->srcdir = GC_SRCDIR;
+    o->srcdir = data_dir(o->srcdir);
     char *cases = path_join(o->srcdir, "cases");
     if (!file_exists(cases))
-        gc_die(GC_EXIT_USAGE, "%s has no cases/ folder; point --srcdir or GOCOMPAT_SRCDIR at the gocompat sources", o->srcdir);
+        gc_die(GC_EXIT_USAGE, "%s has no cases/ folder; install gocompat (make install), or point --srcdir or "
+               "GOCOMPAT_SRCDIR at its source tree", o->srcdir);
     free(cases);
     if (!o->cachedir) o->cachedir = getenv("GOCOMPAT_CACHE");
     if (!o->cachedir || !*o->cachedir) {
@@ -128,9 +129,7 @@ static void common_setup(common_opts *o)
     o->m.rc.b.cachedir = o->cachedir;
     o->m.rc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : GC_HOST_CC;
     o->m.rc.python = getenv("GOCOMPAT_PYTHON") && *getenv("GOCOMPAT_PYTHON") ? getenv("GOCOMPAT_PYTHON") : GC_PYTHON;
-    static char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) { self[n] = 0; o->m.rc.self = self; }
+    o->m.rc.self = self_exe();
     extern volatile sig_atomic_t gc_interrupted;
     o->m.rc.b.interrupted = &gc_interrupted;
 }

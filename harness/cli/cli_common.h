@@ -31,7 +31,8 @@ typedef struct {
 #define TOOLCHAIN_OPTION_TEXT \
     "  -t, --toolchain=VER   only this release (go1.22, 1.22 or go1.22.12; repeatable)\n"
 #define COMMON_OTHER_OPTION_TEXT \
-    "      --srcdir=DIR      project folder (cases/, gosrc/, probe/)\n" \
+    "      --srcdir=DIR      read cases/, checks/, gosrc/, probe/ from DIR (default\n" \
+    "                        $GOCOMPAT_SRCDIR, else where gocompat installed them)\n" \
     "      --cache=DIR       build cache (default $GOCOMPAT_CACHE or ~/.cache/gocompat)\n" \
     "      --arch=LIST       the GOARCHes to run (default: native): any of amd64,arm64,\n" \
     "                        386,riscv64,ppc64le,s390x and native; foreign ones are\n" \

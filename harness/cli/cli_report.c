@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 #include "cli_common.h"
-#include "config.h"
+#include "datadir.h"
 #include "diff.h"
 #include "expectations.h"
 #include "record.h"
@@ -43,20 +43,13 @@ static const char REPORT_HELP[] =
     "      --explain=Cnn     write nothing; print every cell behind each verdict of\n"
     "                        claim Cnn, part by part and column by column: the case,\n"
     "                        its expect line, the link's polarity and the rule applied\n"
-    "      --srcdir=DIR      the gocompat source tree (default $GOCOMPAT_SRCDIR or\n"
-    "                        where it was configured)\n"
+    "      --srcdir=DIR      the folder with cases/ (default $GOCOMPAT_SRCDIR, else\n"
+    "                        where gocompat installed it)\n"
     "      --timing          print the time taken by each view and the peak memory\n"
     "  -q, --quiet           print nothing on success\n"
     "  -h, --help            show this help\n\n"
     "Exit status: 0 written, 2 usage error or unreadable input (the message\n"
     "names the file and line).\n";
-
-static const char *srcdir_default(const char *given)
-{
-    if (given) return given;
-    const char *e = getenv("GOCOMPAT_SRCDIR");
-    return e && *e ? e : GC_SRCDIR;
-}
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -150,7 +143,7 @@ static int report_parse(int argc, char **argv, report_cli *o)
     if (optind < argc) gc_die(GC_EXIT_USAGE, "report takes no arguments ('%s'); name the matrix with -i", argv[optind]);
     if (!strcmp(o->in, "results/matrix.json") && !strcmp(o->out, "results") && !file_exists(o->in)) {
         /* Run from elsewhere (a build folder): the source tree's results. */
-        o->out = o->out_own = path_join(srcdir_default(o->srcdir), "results");
+        o->out = o->out_own = path_join(data_dir(o->srcdir), "results");
         o->in = o->in_own = path_join(o->out, "matrix.json");
     }
     return -1;
@@ -170,7 +163,7 @@ static int report_load(const report_cli *o, rmodel *m, claim_list *cl)
     }
     if (o->timing) fprintf(stderr, "gocompat: %-12s %7.0f ms (%zu records)\n", "load", now_ms() - t0, m->n);
     memset(cl, 0, sizeof *cl);
-    char *cpath = o->claims ? xstrdup(o->claims) : path_join(srcdir_default(o->srcdir), "cases/claims.txt");
+    char *cpath = o->claims ? xstrdup(o->claims) : path_join(data_dir(o->srcdir), "cases/claims.txt");
     int rc = 0;
     if (claims_load(cpath, cl, &err) < 0) {
         if (o->claims) {

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "casefile.h"
 #include "cli.h"
+#include "datadir.h"
 #include "runner.h"
 #include "toolchain.h"
 
@@ -50,11 +51,12 @@ static void usage(FILE *f)
             "  2    usage error, bad input, or the harness could not do its job\n"
             "  130  interrupted; records written so far are kept\n\n"
             "Environment:\n"
-            "  GOCOMPAT_SRCDIR        project folder with cases/, gosrc/, probe/\n"
+            "  GOCOMPAT_SRCDIR        read cases/, checks/, gosrc/, probe/ from there\n"
+            "                         (now: %s)\n"
             "  GOCOMPAT_CACHE         build cache (default ~/.cache/gocompat)\n"
             "  GOCOMPAT_TIMEOUT_MULT  scale every timeout, 0.01..1000 (default 1)\n\n"
             "gocompat %s\n",
-            PACKAGE_VERSION);
+            data_dir(NULL), PACKAGE_VERSION);
 }
 
 int main(int argc, char **argv)
