@@ -4,7 +4,8 @@
  * each caller made CALLS calls and the C spinner went round as often, so
  * the calls overlap the profile however slow the machine is; ProfileStop
  * checks that what pprof wrote is gzip holding a well-formed Profile
- * message, and its sample count is evidence only (it depends on the load).
+ * message; its size and sample count are evidence only (they depend on the
+ * load).
  *
  * GOCOMPAT_PPROF=host-handler first installs the host's own SIGPROF
  * handler and ITIMER_PROF timer (a sampling profiler of its own, as some
@@ -176,8 +177,10 @@ void probe_main(int argc, char **argv)
     long size = GO_FN(ProfileStop)(&samples);
     atomic_store(&stop, 1);
     for (int i = 0; i <= CALLERS; i++) pthread_join(th[i], NULL);
-    gc_fact("profile_bytes", "%ld", size);
-    gc_fact("profile_samples", "%lld", samples);
+    /* Both move with the machine's load; named as measurements, which
+     * comparisons of two runs leave out. */
+    gc_fact("profile_kb", "%.2f", (double)size / 1024);
+    gc_fact("samples_per_profile", "%lld", samples);
     GC_EXPECT(overlapped);
     if (size < 0) {
         gc_fail("ProfileStop: %s", size == -1 ? "not gzip" : size == -2 ? "a malformed message" : "no sample types");
