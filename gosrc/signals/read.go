@@ -3,25 +3,23 @@ package main
 import "C"
 
 import (
+	"errors"
 	"net"
 	"os"
 	"syscall"
 )
 
-// errnoOf is the negated errno inside err (unwrapping *PathError,
+// errnoOf is the negated errno inside err (found through *PathError,
 // *OpError and the like), -1000 for an error without one, 0 for nil.
 func errnoOf(err error) C.int {
-	for err != nil {
-		if e, ok := err.(syscall.Errno); ok {
-			return -C.int(e)
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return -1000
-		}
-		err = u.Unwrap()
+	var e syscall.Errno
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &e):
+		return -C.int(e)
 	}
-	return 0
+	return -1000
 }
 
 // ReadVia blocks reading one byte from the host's fd the way kind says:
