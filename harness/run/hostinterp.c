@@ -184,8 +184,8 @@ char **hostinterp_prepare(const run_ctx *ctx, const cell *x, const fixture_build
     int i = host_index(x->run->host);
     interp kind = HOSTS[i].kind;
     if (x->tc->foreign) {
-        *why = xasprintf("no %s for %s here: it cannot load a foreign-arch library", kind == IN_NODE ? "Node.js" : "Python",
-                         x->tc->goarch);
+        *why = xasprintf("no %s for %s here: %s cannot load a foreign-arch library", kind == IN_NODE ? "Node.js" : "Python",
+                         x->tc->goarch, kind == IN_NODE ? "koffi" : kind == IN_CTYPES ? "ctypes" : "cffi");
         *skip = true;
         return NULL;
     }
