@@ -58,7 +58,7 @@ CALLERS = {
               'calls through a dlsym pointer cast to the declared type'),
     'ffi': ('c-dlopen c-archive', 'abi_ffi', ['-lffi', '-rdynamic'],
             'libffi ffi_call built from the table row at run time'),
-    'ctypes': ('python-ctypes python-ctypes@c-archive', 'abi_ctypes', [],
+    'ctypes': ('python-ctypes python-ctypes@c-archive python313-ctypes python313-ctypes@c-archive', 'abi_ctypes', [],
                'Python ctypes with argtypes/restype built from the table'),
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define HOST_BUILD_TIMEOUT_MS (300 * 1000)
@@ -272,6 +273,7 @@ char **host_prepare(const run_ctx *ctx, const cell *x, const fixture_build *fb, 
         return emulated(x, argv);
     }
     if (hostlang_owns(h)) return hostlang_prepare(ctx, x, fb, ev, why, is_harness, skip);
+    if (hostinterp_owns(h)) return hostinterp_prepare(ctx, x, fb, ev, why, is_harness, skip);
     if (x->tc->foreign && !strcmp(h, "python-ctypes")) {
         *why = xasprintf("no Python for %s here: ctypes cannot load a foreign-arch library", x->tc->goarch);
         *skip = true;
@@ -344,5 +346,17 @@ char *host_cached(const run_ctx *ctx, const cell *x, const fixture_build *fb, ui
 
 uint64_t host_hash_file(uint64_t h, const char *path) { return hash_file(h, path); }
 uint64_t host_hash_c_source(uint64_t h, const char *path) { return hash_c_source(h, path, 0); }
+
+/* A compiler or interpreter upgraded in place changes its size or time. */
+uint64_t host_hash_program(uint64_t k, const char *path)
+{
+    struct stat st;
+    k = fnv1a64(k, path, strlen(path) + 1);
+    if (stat(path, &st) == 0) {
+        long long v[2] = { (long long)st.st_size, (long long)st.st_mtime };
+        k = fnv1a64(k, v, sizeof v);
+    }
+    return k;
+}
 uint64_t host_hash_sdk(const run_ctx *ctx, uint64_t h) { return hash_sdk(ctx, h); }
 char **host_emulated(const cell *x, const char *const *argv) { return emulated(x, argv); }

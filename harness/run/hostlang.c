@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum { LANG_CXX, LANG_RUST, LANG_CFFI, LANG_JAVA } lang;
+typedef enum { LANG_CXX, LANG_RUST, LANG_JAVA } lang;
 
 static const struct {
     const char *host;
@@ -17,7 +17,6 @@ static const struct {
     { "cxx-dlopen", LANG_CXX, ".cc" },
     { "cxx-linked", LANG_CXX, ".cc" },
     { "rust-linked", LANG_RUST, ".rs" },
-    { "python-cffi", LANG_CFFI, ".cffi.py" },
     { "java-jna", LANG_JAVA, ".java" },
     { "java-jna-jsig", LANG_JAVA, ".java" },
 };
@@ -56,18 +55,6 @@ static char *rust_compiler(void)
     if (env && *env) return find_program(env);
     char *p = find_program("/usr/bin/rustc");
     return p ? p : find_program("rustc");
-}
-
-/* A compiler upgraded in place changes its size or time: part of the key. */
-static uint64_t hash_program(uint64_t k, const char *path)
-{
-    struct stat st;
-    k = fnv1a64(k, path, strlen(path) + 1);
-    if (stat(path, &st) == 0) {
-        long long v[2] = { (long long)st.st_size, (long long)st.st_mtime };
-        k = fnv1a64(k, v, sizeof v);
-    }
-    return k;
 }
 
 /* The compiler a build uses, for the builder callbacks (which take no
@@ -197,14 +184,9 @@ static int build_java(const run_ctx *ctx, const cell *x, const fixture_build *fb
 }
 
 /* Why this host cannot run here, or NULL; *compiler gets the compiler. */
-static char *unavailable(const run_ctx *ctx, const cell *x, lang l, char **compiler)
+static char *unavailable(const cell *x, lang l, char **compiler)
 {
     *compiler = NULL;
-    if (l == LANG_CFFI) {
-        if (x->tc->foreign) return xasprintf("no Python for %s here: cffi cannot load a foreign-arch library", x->tc->goarch);
-        *compiler = xstrdup(ctx->python);
-        return NULL;
-    }
     if (l == LANG_JAVA) {
         if (x->tc->foreign) return xasprintf("no JVM for %s here", x->tc->goarch);
         if (!file_exists(jna_jar())) return xasprintf("no JNA jar %s (%s: libjna-java)", jna_jar(), SETUP_HINT);
@@ -233,7 +215,7 @@ char **hostlang_prepare(const run_ctx *ctx, const cell *x, const fixture_build *
     int i = host_index(x->run->host);
     lang l = HOSTS[i].lang;
     char *compiler = NULL;
-    if ((*why = unavailable(ctx, x, l, &compiler))) {
+    if ((*why = unavailable(x, l, &compiler))) {
         *skip = true;
         return NULL;
     }
@@ -242,19 +224,16 @@ char **hostlang_prepare(const run_ctx *ctx, const cell *x, const fixture_build *
     if (!file_exists(src)) {
         *why = xasprintf("missing probe %s", src);
         *is_harness = true;
-    } else if (l == LANG_CFFI) {
-        const char *a[] = { compiler, "-B", src, fb->artifact, NULL };
-        argv = host_emulated(x, a);
     } else {
         uint64_t k = FNV1A64_INIT;
         k = fnv1a64(k, x->run->host, strlen(x->run->host) + 1);
         /* A Java host loads the library by path: one build serves every toolchain. */
         if (l != LANG_JAVA) k = fnv1a64(k, fb->key, strlen(fb->key) + 1);
         k = l == LANG_CXX ? host_hash_c_source(k, src) : host_hash_file(k, src);
-        k = hash_program(k, compiler);
+        k = host_hash_program(k, compiler);
         if (l == LANG_CXX) k = host_hash_sdk(ctx, k);
         else {
-            if (l == LANG_JAVA) k = hash_program(k, jna_jar());
+            if (l == LANG_JAVA) k = host_hash_program(k, jna_jar());
             char *sdk = path_join(ctx->b.srcdir, l == LANG_JAVA ? "probe/GocompatProbe.java" : "probe/gocompat_probe.rs");
             k = host_hash_file(k, sdk);
             free(sdk);
