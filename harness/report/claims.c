@@ -277,11 +277,11 @@ const char *ledger_rule(const ledger_claim *c, const ledger_ev *e)
 static ledger_ev judge_link(const rrec *r, const claim_part *p, int part, bool neg, const char *link)
 {
     ledger_ev e = { .part = part, .negated = neg, .link = link, .why = EV_BEARS };
-    bool expected = !strcmp(r->status, "xfail") || !strcmp(r->status, "xpass");
-    int met = status_met(r->status);
+    bool expected = r->st == STATUS_XFAIL || r->st == STATUS_XPASS;
+    int met = rec_status_met(r->st);
     if (p->hosts.n && !sl_has(&p->hosts, r->host)) e.why = EV_HOST_SCOPE;
     else if (p->arches.n && !sl_has(&p->arches, r->goarch)) e.why = EV_ARCH_SCOPE;
-    else if (met < 0) e.why = !strcmp(r->status, "skip") ? EV_SKIP : EV_ERROR;
+    else if (met < 0) e.why = r->st == STATUS_SKIP ? EV_SKIP : EV_ERROR;
     else if (expected && !matches_any(&p->cases, r->kase)) e.why = EV_XFAIL_ASIDE;
     if (e.why != EV_BEARS) return e;
     /* Observations: each trial, or the one run. */

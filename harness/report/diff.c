@@ -253,17 +253,17 @@ static void compare_cell(diff_run *d, const rrec *a, const rrec *b)
     json_t *evc = json_array();
     /* Evidence is compared when both probes ran to a verdict; a cell
      * that is skipped on one side has nothing to compare. */
-    if (status_met(a->status) >= 0 && status_met(b->status) >= 0) {
+    if (rec_status_met(a->st) >= 0 && rec_status_met(b->st) >= 0) {
         evctx ec = { a->go, b->go, d->o, evc };
         json_t *ea = evidence_of(a), *eb = evidence_of(b);
         ev_compare(&ec, "", ea, eb);
         json_decref(ea);
         json_decref(eb);
     }
-    if (strcmp(a->status, b->status)) {
-        int ma = status_met(a->status), mb = status_met(b->status);
-        bool reg = ma == 1 && (mb == 0 || !strcmp(b->status, "error"));
-        bool fixed = (ma == 0 || !strcmp(a->status, "error")) && mb == 1;
+    if (a->st != b->st) {
+        int ma = rec_status_met(a->st), mb = rec_status_met(b->st);
+        bool reg = ma == 1 && (mb == 0 || b->st == STATUS_ERROR);
+        bool fixed = (ma == 0 || a->st == STATUS_ERROR) && mb == 1;
         const char *kind = reg ? "regression" : fixed ? "fixed" : "status";
         json_t *c = cell_json(kind, reg, a, b);
         if (json_array_size(evc)) json_object_set(c, "evidence", evc);
@@ -291,7 +291,7 @@ static void compare_new(diff_run *d, json_t *idx, json_t *seen)
         char *k = match_key(b, !d->across);
         json_t *ai = json_object_get(idx, k);
         if (!ai) {
-            bool reg = !strcmp(b->status, "fail") || !strcmp(b->status, "error");
+            bool reg = b->st == STATUS_FAIL || b->st == STATUS_ERROR;
             json_array_append_new(d->changes, cell_json(reg ? "new-failing" : "new", reg, NULL, b));
             d->added++;
             d->reg += reg;

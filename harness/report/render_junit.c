@@ -29,24 +29,24 @@ static void body(FILE *f, const rrec *r)
 static void verdict(FILE *f, const rrec *r)
 {
     const char *s = r->status;
-    if (!strcmp(s, "fail") || !strcmp(s, "xpass")) {
+    if (r->st == STATUS_FAIL || r->st == STATUS_XPASS) {
         fputs("      <failure", f);
         attr(f, "type", s);
-        char *msg = !strcmp(s, "xpass") ? xasprintf("expected to fail (%s) but passed", r->upstream ? r->upstream : "?")
+        char *msg = r->st == STATUS_XPASS ? xasprintf("expected to fail (%s) but passed", r->upstream ? r->upstream : "?")
                                         : xstrdup(r->detail);
         attr(f, "message", msg);
         free(msg);
         fputc('>', f);
         body(f, r);
         fputs("</failure>\n", f);
-    } else if (!strcmp(s, "error")) {
+    } else if (r->st == STATUS_ERROR) {
         fputs("      <error", f);
         attr(f, "type", "error");
         attr(f, "message", r->detail);
         fputc('>', f);
         body(f, r);
         fputs("</error>\n", f);
-    } else if (!strcmp(s, "skip")) {
+    } else if (r->st == STATUS_SKIP) {
         fputs("      <skipped", f);
         attr(f, "message", r->detail);
         fputs("/>\n", f);
@@ -57,7 +57,7 @@ static void verdict(FILE *f, const rrec *r)
         body(f, r);
         fputs("</system-out>\n", f);
     }
-    if (*r->stderr_head && strcmp(s, "xfail")) {
+    if (*r->stderr_head && r->st != STATUS_XFAIL) {
         fputs("      <system-err>", f);
         xml_escape(f, r->stderr_head);
         fputs("</system-err>\n", f);
@@ -76,7 +76,7 @@ static void testcase(FILE *f, const char *go, const rrec *r)
     fprintf(f, " time=\"%.3f\"", r->duration_ms / 1000);
     free(name);
     free(cls);
-    if (!strcmp(r->status, "pass")) {
+    if (r->st == STATUS_PASS) {
         fputs("/>\n", f);
         return;
     }

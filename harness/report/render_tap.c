@@ -39,19 +39,19 @@ void render_tap(const rmodel *m, FILE *f)
     for (size_t i = 0; i < m->n; i++) {
         const rrec *r = &m->v[i];
         const char *s = r->status;
-        bool ok = !strcmp(s, "pass") || !strcmp(s, "skip") || !strcmp(s, "xpass");
+        bool ok = r->st == STATUS_PASS || r->st == STATUS_SKIP || r->st == STATUS_XPASS;
         fprintf(f, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
         const labelled name[] = { { "", r->go }, { " ", r->kase }, { " ", r->host }, { " ", r->buildmode } };
         put_labelled(f, tap_text, name, GC_ARRAY_LEN(name));
-        if (!strcmp(s, "skip")) {
+        if (r->st == STATUS_SKIP) {
             fputs(" # SKIP ", f);
             tap_text(f, r->detail);
-        } else if (!strcmp(s, "xfail") || !strcmp(s, "xpass")) {
+        } else if (r->st == STATUS_XFAIL || r->st == STATUS_XPASS) {
             fputs(" # TODO expected to fail: ", f);
             tap_text(f, r->upstream ? r->upstream : "no upstream link");
         }
         fputc('\n', f);
-        if (!strcmp(s, "pass") || !strcmp(s, "skip")) continue;
+        if (r->st == STATUS_PASS || r->st == STATUS_SKIP) continue;
         const labelled yaml[] = {
             { "  ---\n  status: ", s }, { "\n  outcome: ", r->outcome }, { "\n  expect: ", r->expect },
             { "\n  detail: ", r->detail }, { "\n  stderr_head: ", *r->stderr_head ? r->stderr_head : NULL },

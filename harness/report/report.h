@@ -50,8 +50,6 @@ void rmodel_counts(const rmodel *m, const char *go, size_t counts[STATUS_COUNT])
 void rrec_id(const char *cell_key, char out[16]);
 /* "abi/add c-dlopen c-shared" (caller frees). */
 char *rrec_label(const rrec *r);
-/* rec_status_met of a status name. */
-int status_met(const char *status);
 
 /* ---- claims ----
  * cases/claims.txt: `Cnn<TAB>text` starts a claim; indented `KEY<TAB>value`

@@ -21,8 +21,6 @@ void rrec_id(const char *key, char out[16])
 
 char *rrec_label(const rrec *r) { return xasprintf("%s %s %s", r->kase, r->host, r->buildmode); }
 
-int status_met(const char *s) { return rec_status_met(rec_status_parse(s)); }
-
 /* Compact JSON for embedding in a <script> element: whitespace outside
  * strings dropped, '<' inside strings written \u003c (it cannot occur
  * outside one), so no "</script>" or "<!--" can appear. */
