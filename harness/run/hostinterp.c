@@ -1,7 +1,7 @@
 /* Launchers of the interpreted hosts (the list is in hostlang.h). */
 #define _GNU_SOURCE
 #include "hostlang.h"
-#include "hostbuild.h"
+#include "hostcache.h"
 #include "proc.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 #include "hostlang.h"
-#include "hostbuild.h"
+#include "hostcache.h"
 
 #include <stdlib.h>
 #include <string.h>
