@@ -7,6 +7,7 @@
 # lines and table are shown unless -q and --no-table say otherwise.
 set -u
 bin=${GOCOMPAT_BIN:-./gocompat}
+case $bin in */*) abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin") ;; *) abs_bin=$(command -v "$bin") ;; esac
 src=${GOCOMPAT_SRCDIR:-.}
 dir=${GOCOMPAT_CHECK_DIR:-check-results}/relocate
 rm -rf "$dir" && mkdir -p "$dir/a" "$dir/b"
@@ -56,4 +57,9 @@ for line in bad:
     print("relocate: " + line)
 sys.exit(1 if bad else 0)
 PY
-echo "relocate: a moved checkout reuses its hosts; an included file is part of the key"
+# A relative --srcdir and cache work from the probes' own folders (a Python
+# probe was once looked up relative to its case folder).
+(cd "$dir/a" && "$abs_bin" matrix --srcdir . -t "$tc" -c abi/add --host python-ctypes \
+  --no-expectations -q --no-table -o rel.json) >"$dir/rel.err" 2>&1 || { cat "$dir/rel.err"; fail "a run with --srcdir . failed"; }
+grep -q '"status": "pass"' "$dir/a/rel.json" || { cat "$dir/rel.err"; fail "python-ctypes did not pass with --srcdir ."; }
+echo "relocate: a moved checkout reuses its hosts; an included file is part of the key; a relative --srcdir works"

@@ -125,6 +125,12 @@ static void common_setup(common_opts *o)
         o->cachedir = o->owned_cachedir;
     }
     if (mkdir_p(o->cachedir, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create cache %s: %s", o->cachedir, strerror(errno));
+    if (o->cachedir[0] != '/') { /* probes run elsewhere: they need the cache by an absolute path */
+        char *abs = realpath(o->cachedir, NULL);
+        if (!abs) gc_die(GC_EXIT_USAGE, "cannot resolve cache %s: %s", o->cachedir, strerror(errno));
+        free(o->owned_cachedir);
+        o->cachedir = o->owned_cachedir = abs;
+    }
     o->m.rc.b.srcdir = o->srcdir;
     o->m.rc.b.cachedir = o->cachedir;
     o->m.rc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : GC_HOST_CC;

@@ -79,9 +79,20 @@ static const char *default_dir(void)
     return found;
 }
 
+/* Absolute, because probes run in folders of their own: a relative
+ * --srcdir would name a different place from there. */
+static const char *absolute(const char *dir)
+{
+    static char *abs;
+    if (dir[0] == '/') return dir;
+    free(abs);
+    abs = realpath(dir, NULL);
+    return abs ? abs : dir; /* a folder that does not exist is reported by the caller */
+}
+
 const char *data_dir(const char *given)
 {
-    if (given && *given) return given;
+    if (given && *given) return absolute(given);
     const char *env = getenv("GOCOMPAT_SRCDIR");
-    return env && *env ? env : default_dir();
+    return absolute(env && *env ? env : default_dir());
 }
