@@ -2,6 +2,7 @@
 #include "casefile.h"
 #include "arch.h"
 #include "goversion.h"
+#include "status.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -114,7 +115,8 @@ static int parse_outcome(const char *s, outcome_want **v, size_t *n)
         outcome_want w = { 0 };
         char word[32] = "", arg[32] = "";
         int k = sscanf(a, "%31s %31s", word, arg);
-        if (k >= 1 && strcmp(word, "exit") == 0) {
+        rec_outcome named = k >= 1 ? rec_outcome_parse(word) : OUTCOME_UNKNOWN;
+        if (named == OUTCOME_EXIT) {
             w.kind = OUT_EXIT;
             char *end;
             if (k < 2) rc = -1;
@@ -124,12 +126,12 @@ static int parse_outcome(const char *s, outcome_want **v, size_t *n)
                 if (*end || c < 0 || c > 255) rc = -1;
                 w.code = (int)c;
             }
-        } else if (k >= 1 && strcmp(word, "signal") == 0) {
+        } else if (named == OUTCOME_SIGNAL) {
             w.kind = OUT_SIGNAL;
             if (k < 2 || strcmp(arg, "any") == 0) w.sig = 0;
             else if ((w.sig = parse_signal(arg)) < 0) rc = -1;
-        } else if (k == 1 && strcmp(word, "timeout") == 0) w.kind = OUT_TIMEOUT;
-        else if (k == 1 && strcmp(word, "build-fail") == 0) w.kind = OUT_BUILD_FAIL;
+        } else if (k == 1 && named == OUTCOME_TIMEOUT) w.kind = OUT_TIMEOUT;
+        else if (k == 1 && named == OUTCOME_BUILD_FAIL) w.kind = OUT_BUILD_FAIL;
         else if (k == 1 && strcmp(word, "any") == 0) w.kind = OUT_ANY;
         else rc = -1;
         if (rc == 0) {
@@ -149,11 +151,11 @@ char *outcome_want_text(const case_desc *c)
         const outcome_want *w = &c->want[i];
         if (i) sb_add(&b, " | ");
         switch (w->kind) {
-        case OUT_EXIT: w->code < 0 ? sb_add(&b, "exit nonzero") : sb_addf(&b, "exit %d", w->code); break;
-        case OUT_SIGNAL: w->sig ? sb_addf(&b, "signal SIG%s", sigabbrev_np(w->sig)) : sb_add(&b, "signal any"); break;
-        case OUT_TIMEOUT: sb_add(&b, "timeout"); break;
+        case OUT_EXIT: w->code < 0 ? sb_addf(&b, "%s nonzero", rec_outcome_name(OUTCOME_EXIT)) : sb_addf(&b, "%s %d", rec_outcome_name(OUTCOME_EXIT), w->code); break;
+        case OUT_SIGNAL: w->sig ? sb_addf(&b, "%s SIG%s", rec_outcome_name(OUTCOME_SIGNAL), sigabbrev_np(w->sig)) : sb_addf(&b, "%s any", rec_outcome_name(OUTCOME_SIGNAL)); break;
+        case OUT_TIMEOUT: sb_add(&b, rec_outcome_name(OUTCOME_TIMEOUT)); break;
         case OUT_ANY: sb_add(&b, "any"); break;
-        case OUT_BUILD_FAIL: sb_add(&b, "build-fail"); break;
+        case OUT_BUILD_FAIL: sb_add(&b, rec_outcome_name(OUTCOME_BUILD_FAIL)); break;
         }
     }
     return sb_take(&b);

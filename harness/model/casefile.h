@@ -5,7 +5,9 @@
 
 #include "util.h"
 
-/* OUT_BUILD_FAIL: a build case whose expectation is that the build fails. */
+/* What a case expects: one of the record's outcome kinds (status.h) by the
+ * same name, or OUT_ANY (any ending but a harness error). OUT_BUILD_FAIL: a
+ * build case whose expectation is that the build fails. */
 typedef enum { OUT_EXIT, OUT_SIGNAL, OUT_TIMEOUT, OUT_ANY, OUT_BUILD_FAIL } outcome_kind;
 
 typedef struct {

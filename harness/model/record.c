@@ -9,8 +9,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-static const char *const OUTCOME_KINDS[] = { "exit", "signal", "timeout", "build-fail", "unsupported", "none", NULL };
-
 static const char *sget(json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
@@ -41,7 +39,7 @@ char *record_validate(json_t *r)
         if (!json_is_string(json_object_get(r, req[i]))) return xasprintf("record lacks string field \"%s\"", req[i]);
     if (rec_status_parse(sget(r, "status")) == STATUS_UNKNOWN) return xasprintf("record has unknown status \"%s\"", sget(r, "status"));
     json_t *o = json_object_get(r, "outcome");
-    if (!json_is_object(o) || !in(sget(o, "kind"), OUTCOME_KINDS)) return xstrdup("record has no valid \"outcome\".kind");
+    if (!json_is_object(o) || !in(sget(o, "kind"), RECORD_OUTCOME_KINDS)) return xstrdup("record has no valid \"outcome\".kind");
     if (!json_is_object(json_object_get(r, "evidence"))) return xstrdup("record lacks object \"evidence\"");
     if (!json_is_array(json_object_get(r, "claims"))) return xstrdup("record lacks array \"claims\"");
     if (!json_is_number(json_object_get(r, "duration_ms"))) return xstrdup("record lacks number \"duration_ms\"");

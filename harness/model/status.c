@@ -31,3 +31,18 @@ rec_status rec_status_expected_to_fail(rec_status s)
 {
     return s == STATUS_FAIL ? STATUS_XFAIL : s == STATUS_PASS ? STATUS_XPASS : s;
 }
+
+const char *const RECORD_OUTCOME_KINDS[] = {
+    [OUTCOME_EXIT] = "exit", [OUTCOME_SIGNAL] = "signal", [OUTCOME_TIMEOUT] = "timeout",
+    [OUTCOME_BUILD_FAIL] = "build-fail", [OUTCOME_UNSUPPORTED] = "unsupported", [OUTCOME_NONE] = "none",
+    [OUTCOME_COUNT] = NULL,
+};
+
+rec_outcome rec_outcome_parse(const char *name)
+{
+    for (int k = 0; name && k < OUTCOME_COUNT; k++)
+        if (!strcmp(name, RECORD_OUTCOME_KINDS[k])) return (rec_outcome)k;
+    return OUTCOME_UNKNOWN;
+}
+
+const char *rec_outcome_name(rec_outcome k) { return (unsigned)k < OUTCOME_COUNT ? RECORD_OUTCOME_KINDS[k] : "?"; }

@@ -31,4 +31,24 @@ int rec_status_met(rec_status s);
 /* Through an expected-failure rule: fail -> xfail, pass -> xpass, others unchanged. */
 rec_status rec_status_expected_to_fail(rec_status s);
 
+/* How a record's probe ended (its "outcome".kind): one list, its names in
+ * the record schema. Case descriptors expect these by the same names. */
+typedef enum {
+    OUTCOME_EXIT,
+    OUTCOME_SIGNAL,
+    OUTCOME_TIMEOUT,
+    OUTCOME_BUILD_FAIL,
+    OUTCOME_UNSUPPORTED, /* the toolchain cannot build this mode here */
+    OUTCOME_NONE,        /* nothing ran (a harness error, an interrupted cell) */
+    OUTCOME_COUNT,
+    OUTCOME_UNKNOWN = OUTCOME_COUNT
+} rec_outcome;
+
+extern const char *const RECORD_OUTCOME_KINDS[]; /* indexed by rec_outcome; NULL-terminated */
+
+/* OUTCOME_UNKNOWN for NULL or a name the schema does not have. */
+rec_outcome rec_outcome_parse(const char *name);
+/* The schema's name; "?" for OUTCOME_UNKNOWN. */
+const char *rec_outcome_name(rec_outcome k);
+
 #endif

@@ -66,8 +66,9 @@ static char *outcome_text(json_t *o)
 {
     const char *kind = json_string_value(json_object_get(o, "kind"));
     json_t *code = json_object_get(o, "code");
-    if (!strcmp(kind, "exit")) return json_is_number(code) ? xasprintf("exit %.0f", json_number_value(code)) : xstrdup("exit");
-    if (!strcmp(kind, "signal")) {
+    rec_outcome k = rec_outcome_parse(kind);
+    if (k == OUTCOME_EXIT) return json_is_number(code) ? xasprintf("exit %.0f", json_number_value(code)) : xstrdup("exit");
+    if (k == OUTCOME_SIGNAL) {
         const char *sig = json_string_value(json_object_get(o, "signal"));
         return xasprintf("signal %s", sig ? sig : "?");
     }

@@ -21,7 +21,7 @@ json_t *record_new(const cell *x)
     json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:s, s:o, s:s, s:f, s:o, s:n}",
                           "schema", RECORD_SCHEMA, "go", x->tc->version, "goos", x->tc->goos, "goarch",
                           x->tc->goarch, "buildmode", x->run->buildmode, "host", x->run->host, "case", x->c->id,
-                          "area", x->c->area, "status", rec_status_name(STATUS_ERROR), "outcome", "kind", "none", "expect", expect,
+                          "area", x->c->area, "status", rec_status_name(STATUS_ERROR), "outcome", "kind", rec_outcome_name(OUTCOME_NONE), "expect", expect,
                           "detail", "", "evidence", json_object(), "stderr_head", "", "duration_ms", 0.0,
                           "claims", claims, "upstream");
     free(expect);
@@ -126,7 +126,7 @@ static void set_skip(json_t *r, const char *detail)
 {
     set_str(r, "status", rec_status_name(STATUS_SKIP));
     set_str(r, "detail", detail);
-    json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+    json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", rec_outcome_name(OUTCOME_UNSUPPORTED)));
 }
 
 /* Phase 1: does the cell apply to this release and arch at all? */
@@ -157,7 +157,7 @@ static void record_refusal(const run_ctx *ctx, const cell *x, const fixture_buil
     char *line = first_line(berr ? berr : "");
     bool failed = fb->status == BUILD_FAIL || fb->status == BUILD_UNSUPPORTED;
     set_status(ctx, r, x, failed ? STATUS_PASS : STATUS_FAIL);
-    json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", failed ? "build-fail" : "exit"));
+    json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", rec_outcome_name(failed ? OUTCOME_BUILD_FAIL : OUTCOME_EXIT)));
     if (!failed) json_object_set_new(json_object_get(r, "outcome"), "code", json_integer(0));
     char *d = failed ? xasprintf("refused: %s", line) : xstrdup("built, but the build was expected to fail");
     set_str(r, "detail", d);
@@ -171,13 +171,13 @@ static void record_build_failure(const run_ctx *ctx, const cell *x, const fixtur
     char *line = first_line(berr ? berr : "");
     if (fb->status == BUILD_UNSUPPORTED) {
         set_str(r, "status", rec_status_name(STATUS_SKIP));
-        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "unsupported"));
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", rec_outcome_name(OUTCOME_UNSUPPORTED)));
     } else if (fb->status == BUILD_FAIL) {
         set_status(ctx, r, x, STATUS_FAIL);
-        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", rec_outcome_name(OUTCOME_BUILD_FAIL)));
     } else {
         set_str(r, "status", rec_status_name(STATUS_ERROR));
-        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", rec_outcome_name(OUTCOME_BUILD_FAIL)));
     }
     char *d = xasprintf("%s%s", x->c->build_only ? "" : "fixture did not build: ", line);
     set_str(r, "detail", d);
@@ -217,7 +217,7 @@ static phase_end cell_build(const run_ctx *ctx, const cell *x, json_t *r, fixtur
     if (x->c->build_only) {
         set_status(ctx, r, x, STATUS_PASS);
         set_str(r, "detail", fb->cached ? "built (cached)" : "built");
-        json_object_set_new(r, "outcome", json_pack("{s:s, s:i}", "kind", "exit", "code", 0));
+        json_object_set_new(r, "outcome", json_pack("{s:s, s:i}", "kind", rec_outcome_name(OUTCOME_EXIT), "code", 0));
         return PHASE_DONE;
     }
     return PHASE_NEXT;
@@ -243,7 +243,7 @@ static phase_end cell_prepare(const run_ctx *ctx, const cell *x, const fixture_b
     } else {
         set_str(r, "status", rec_status_name(harness_fault ? STATUS_ERROR : STATUS_FAIL));
         if (!harness_fault) set_status(ctx, r, x, STATUS_FAIL);
-        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", "build-fail"));
+        json_object_set_new(r, "outcome", json_pack("{s:s}", "kind", rec_outcome_name(OUTCOME_BUILD_FAIL)));
         char *line = first_line(why ? why : "");
         char *d = xasprintf("host build failed: %s", line);
         set_str(r, "detail", d);

@@ -144,19 +144,19 @@ json_t *outcome_json(const proc_result *pr)
     json_t *o = json_object();
     switch (pr->kind) {
     case PROC_EXIT:
-        json_object_set_new(o, "kind", json_string("exit"));
+        json_object_set_new(o, "kind", json_string(rec_outcome_name(OUTCOME_EXIT)));
         json_object_set_new(o, "code", json_integer(pr->code));
         break;
     case PROC_SIGNAL:
-        json_object_set_new(o, "kind", json_string("signal"));
+        json_object_set_new(o, "kind", json_string(rec_outcome_name(OUTCOME_SIGNAL)));
         json_object_set_new(o, "signal", json_string(signal_name(pr->sig)));
         json_object_set_new(o, "core", json_boolean(pr->core));
         break;
     case PROC_TIMEOUT:
-        json_object_set_new(o, "kind", json_string("timeout"));
+        json_object_set_new(o, "kind", json_string(rec_outcome_name(OUTCOME_TIMEOUT)));
         break;
     default:
-        json_object_set_new(o, "kind", json_string("none"));
+        json_object_set_new(o, "kind", json_string(rec_outcome_name(OUTCOME_NONE)));
         break;
     }
     return o;
