@@ -107,12 +107,23 @@ static void show_table(void *ctx, json_t *records)
     free(t);
 }
 
+/* PATH as probes, which run in folders of their own, must see it: absolute.
+ * A path that cannot be resolved stays as given, for the caller to report. */
+static const char *absolute(const char *path, char **owned)
+{
+    if (path[0] == '/') return path;
+    char *abs = realpath(path, NULL);
+    if (!abs) return path;
+    free(*owned);
+    return *owned = abs;
+}
+
 /* What the options leave to the environment: the project folder, the
  * cache, the compilers, this program's own path. Dies (exit 2) when the
  * project folder has no cases or the cache cannot be made. */
 static void common_setup(common_opts *o)
 {
-    o->srcdir = data_dir(o->srcdir);
+    o->srcdir = absolute(data_dir(o->srcdir), &o->owned_srcdir);
     char *cases = path_join(o->srcdir, "cases");
     if (!file_exists(cases))
         gc_die(GC_EXIT_USAGE, "%s has no cases/ folder; install gocompat (make install), or point --srcdir or "
@@ -125,12 +136,8 @@ static void common_setup(common_opts *o)
         o->cachedir = o->owned_cachedir;
     }
     if (mkdir_p(o->cachedir, 0755) < 0) gc_die(GC_EXIT_USAGE, "cannot create cache %s: %s", o->cachedir, strerror(errno));
-    if (o->cachedir[0] != '/') { /* probes run elsewhere: they need the cache by an absolute path */
-        char *abs = realpath(o->cachedir, NULL);
-        if (!abs) gc_die(GC_EXIT_USAGE, "cannot resolve cache %s: %s", o->cachedir, strerror(errno));
-        free(o->owned_cachedir);
-        o->cachedir = o->owned_cachedir = abs;
-    }
+    o->cachedir = absolute(o->cachedir, &o->owned_cachedir);
+    if (o->cachedir[0] != '/') gc_die(GC_EXIT_USAGE, "cannot resolve cache %s: %s", o->cachedir, strerror(errno));
     o->m.rc.b.srcdir = o->srcdir;
     o->m.rc.b.cachedir = o->cachedir;
     o->m.rc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : GC_HOST_CC;
@@ -213,6 +220,8 @@ void common_free(common_opts *o)
     sl_free(&o->m.modes);
     free(o->owned_cachedir);
     o->owned_cachedir = NULL;
+    free(o->owned_srcdir);
+    o->owned_srcdir = NULL;
 }
 
 /* What builds need from the machine, checked once up front: a failure

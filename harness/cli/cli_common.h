@@ -19,7 +19,8 @@ typedef struct {
     const char *expectations; /* --expectations FILE */
     bool no_expectations;     /* --no-expectations */
     const char *arch;    /* --arch spec */
-    char *owned_cachedir; /* the default cache path, when we made it */
+    char *owned_cachedir; /* the cache path, when we made it (the default, or made absolute) */
+    char *owned_srcdir;   /* the project folder, when made absolute */
 } common_opts;
 
 /* Options every command understands; see COMMON_HELP. `upgrade` picks its

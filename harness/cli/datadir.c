@@ -79,20 +79,9 @@ static const char *default_dir(void)
     return found;
 }
 
-/* Absolute, because probes run in folders of their own: a relative
- * --srcdir would name a different place from there. */
-static const char *absolute(const char *dir)
-{
-    static char *abs;
-    if (dir[0] == '/') return dir;
-    free(abs);
-    abs = realpath(dir, NULL);
-    return abs ? abs : dir; /* a folder that does not exist is reported by the caller */
-}
-
 const char *data_dir(const char *given)
 {
-    if (given && *given) return absolute(given);
+    if (given && *given) return given;
     const char *env = getenv("GOCOMPAT_SRCDIR");
-    return absolute(env && *env ? env : default_dir());
+    return env && *env ? env : default_dir();
 }
