@@ -4,6 +4,7 @@
  * Child exit codes: 0 right result, 3 wrong result, 4 exec failed.
  * THR_FORK=scheduler selects the scenarios that need the Go scheduler. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,9 +22,14 @@
 /* A child that must complete gets a deadline no loaded machine reaches (it
  * bounds a failure, never a pass: such children end in 10-25 ms). A child
  * that needs the scheduler hangs in most runs, and every trial of the case
- * pays its window, so that is 1 s, 40x a completing child; a child still
- * running then counts as a hang. */
-enum { MUST_COMPLETE_MS = 15000, MAY_HANG_MS = 1000, BUSY_THREADS = 4 };
+ * pays its window, so that is 500 ms, 20x a completing child (a child
+ * kept waiting for a CPU by a loaded machine still gets its share of it
+ * many times over); a child still running then counts as a hang. The
+ * record says what each hang looked like: a child whose threads were all
+ * asleep for STUCK_MS with none of them running (nothing inside it was
+ * left to wake the others: a deadlock) is killed then, sooner; one killed
+ * at the deadline was still running, or waking now and then. */
+enum { MUST_COMPLETE_MS = 15000, MAY_HANG_MS = 500, STUCK_MS = 250, BUSY_THREADS = 4 };
 
 static double now_ms(void)
 {
@@ -56,7 +62,17 @@ static void child_exec(void)
     _exit(4);
 }
 
-struct child { const char *name; void (*fn)(void); pid_t pid; int st; const char *how; double t0, ms; };
+struct child {
+    const char *name;
+    void (*fn)(void);
+    pid_t pid;
+    int st;
+    const char *how, *seen; /* what a hang looked like */
+    double t0, ms;
+    unsigned long long ran_ns; /* the threads' run time when last seen to change */
+    int threads;
+    double still_since; /* -1: some thread was awake at the last look */
+};
 
 /* Forks one child per scenario; each runs its scenario and exits. */
 static void fork_children(struct child *c, int n)
@@ -64,6 +80,8 @@ static void fork_children(struct child *c, int n)
     for (int i = 0; i < n; i++) {
         c[i].t0 = now_ms();
         c[i].how = NULL;
+        c[i].seen = NULL;
+        c[i].still_since = -1;
         c[i].pid = fork();
         if (c[i].pid == 0) c[i].fn();
         if (c[i].pid < 0) c[i].how = "fork failed";
@@ -79,6 +97,53 @@ static const char *ending(int st, char *buf, size_t len)
     return buf;
 }
 
+/* Sums the kernel's run time of every thread of pid and says whether all of
+ * them are asleep (state S). False when /proc cannot tell. */
+static bool all_asleep(pid_t pid, unsigned long long *ran_ns, int *threads)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d) return false;
+    bool asleep = true;
+    *ran_ns = 0, *threads = 0;
+    for (struct dirent *e; asleep && (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char f[128], state = 0, buf[512];
+        unsigned long long ns = 0;
+        snprintf(f, sizeof f, "%s/%s/stat", path, e->d_name);
+        FILE *fp = fopen(f, "r");
+        size_t n = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
+        if (fp) fclose(fp);
+        buf[n] = 0;
+        const char *paren = strrchr(buf, ')'); /* the name may hold spaces */
+        if (paren) state = paren[2];
+        snprintf(f, sizeof f, "%s/%s/schedstat", path, e->d_name);
+        fp = fopen(f, "r");
+        if (!fp || fscanf(fp, "%llu", &ns) != 1) asleep = false;
+        if (fp) fclose(fp);
+        asleep = asleep && state == 'S'; /* D may be a page fault a loaded machine is slow to serve */
+        *ran_ns += ns;
+        ++*threads;
+    }
+    closedir(d);
+    return asleep && *threads > 0;
+}
+
+/* Whether child c has had every thread asleep, none running, for STUCK_MS. */
+static bool stuck(struct child *c, double now)
+{
+    unsigned long long ran;
+    int threads;
+    if (!all_asleep(c->pid, &ran, &threads) || ran != c->ran_ns || threads != c->threads) {
+        c->ran_ns = ran, c->threads = threads;
+        c->still_since = -1;
+        return false;
+    }
+    if (c->still_since < 0) c->still_since = now;
+    return now - c->still_since >= STUCK_MS;
+}
+
 /* Waits for forked children, each up to deadline_ms after its own fork
  * (children forked at different moments get the same window), kills those
  * still running as hangs, and records how each one ended. */
@@ -92,7 +157,8 @@ static void reap_children(struct child *c, int n, int deadline_ms)
             if (waitpid(c[i].pid, &c[i].st, WNOHANG) == c[i].pid) {
                 c[i].ms = now_ms() - c[i].t0;
                 c[i].how = "done";
-            } else if (now - c[i].t0 > deadline_ms) {
+            } else if (now - c[i].t0 > deadline_ms || (deadline_ms == MAY_HANG_MS && stuck(&c[i], now))) {
+                c[i].seen = now - c[i].t0 > deadline_ms ? "killed at the deadline" : "every thread asleep";
                 kill(c[i].pid, SIGKILL);
                 waitpid(c[i].pid, &c[i].st, 0);
                 c[i].ms = now_ms() - c[i].t0;
@@ -105,7 +171,9 @@ static void reap_children(struct child *c, int n, int deadline_ms)
     for (int i = 0; i < n; i++) {
         static char bufs[8][64];
         if (!strcmp(c[i].how, "done")) c[i].how = ending(c[i].st, bufs[i], sizeof bufs[i]);
-        gc_fact(c[i].name, "{\"result\":\"%s\",\"ms\":%.1f}", c[i].how, c[i].ms);
+        if (c[i].seen)
+            gc_fact(c[i].name, "{\"result\":\"%s\",\"ms\":%.1f,\"seen\":\"%s\"}", c[i].how, c[i].ms, c[i].seen);
+        else gc_fact(c[i].name, "{\"result\":\"%s\",\"ms\":%.1f}", c[i].how, c[i].ms);
     }
 }
 
