@@ -44,7 +44,10 @@ EMULATOR = shlex.split(os.environ.get("GOCOMPAT_EMULATOR", ""))
 def build(workdir, value, out):
     with open(os.path.join(workdir, "main.go"), "w") as f:
         f.write(SOURCE % value)
-    r = subprocess.run([os.environ["GOCOMPAT_GO"], "build", "-buildmode=c-shared", "-o", out, "."],
+    # -trimpath keeps the scratch folder's name out of every action's key:
+    # the question is whether the cache tells two contents apart, and without
+    # it each run (a new folder) would recompile all three from nothing.
+    r = subprocess.run([os.environ["GOCOMPAT_GO"], "build", "-trimpath", "-buildmode=c-shared", "-o", out, "."],
                        cwd=workdir, env=ge.go_env(GO111MODULE="on"), capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("go build failed: " + r.stderr.strip().splitlines()[-1])
