@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pool.h"
 #include "proc.h"
 #include "unit.h"
 #include "util.h"
@@ -150,6 +151,62 @@ START_TEST(stops_when_interrupted)
 }
 END_TEST
 
+/* The pool: tasks 0 and 1 wait, 2 and 3 are busy; jobs 1. A waiting task
+ * polls for a file that only a busy task makes, so it ends well only if the
+ * busy one ran beside it; two waiting tasks at once would find each
+ * other's lock. */
+typedef struct {
+    char dir[64];
+    int status[4];
+} pool_fixture;
+
+static bool task_waits(void *vp, size_t i) { (void)vp; return i < 2; }
+
+static bool appears(const char *path, int ms)
+{
+    for (int t = 0; t < ms; t += 5) {
+        if (access(path, F_OK) == 0) return true;
+        usleep(5000);
+    }
+    return false;
+}
+
+static int pool_fixture_task(void *vp, size_t i)
+{
+    pool_fixture *f = vp;
+    char made[96], lock[96];
+    snprintf(made, sizeof made, "%s/made%zu", f->dir, i < 2 ? i + 2 : i);
+    if (i >= 2) {
+        FILE *fp = fopen(made, "w");
+        return fp && fclose(fp) == 0 ? 0 : 1;
+    }
+    snprintf(lock, sizeof lock, "%s/waiting", f->dir);
+    FILE *fp = fopen(lock, "wx");
+    if (!fp) return 2; /* another waiting task holds the slot */
+    fclose(fp);
+    int rc = appears(made, 20000) ? 0 : 3;
+    unlink(lock);
+    return rc;
+}
+
+static void pool_fixture_done(void *vp, size_t i, int st)
+{
+    pool_fixture *f = vp;
+    f->status[i] = WIFEXITED(st) ? WEXITSTATUS(st) : 100;
+}
+
+START_TEST(waiting_tasks_take_no_busy_slot)
+{
+    pool_fixture f = { .dir = "/tmp/gocompat-pool-XXXXXX" };
+    ck_assert_ptr_nonnull(mkdtemp(f.dir));
+    ck_assert_uint_eq(pool_run_waiting(4, 1, pool_fixture_task, pool_fixture_done, task_waits, &f, NULL), 4);
+    for (int i = 0; i < 4; i++) ck_assert_msg(f.status[i] == 0, "task %d ended %d", i, f.status[i]);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f.dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *suite_proc(void)
 {
     Suite *s = suite_create("proc");
@@ -164,6 +221,7 @@ Suite *suite_proc(void)
     tcase_add_test(t, reports_a_program_that_cannot_start);
     tcase_add_test(t, kills_what_the_child_leaves_behind);
     tcase_add_test(t, stops_when_interrupted);
+    tcase_add_test(t, waiting_tasks_take_no_busy_slot);
     suite_add_tcase(s, t);
     return s;
 }

@@ -322,6 +322,11 @@ static char *parse_key(case_parser *ps, const char *key, const char *val, int li
         c->trials = (int)t;
         return NULL;
     }
+    if (!strcmp(key, "waits")) {
+        if (strcmp(val, "yes") && strcmp(val, "no")) REFUSE("waits must be yes or no, not `%s`", val);
+        c->waits = !strcmp(val, "yes");
+        return NULL;
+    }
     if (!strcmp(key, "claims") || !strcmp(key, "arch")) return parse_words(ps, key, val);
     if (!strcmp(key, "xfail")) return parse_xfail(ps, val, lineno);
     if (!strcmp(key, "hostflag")) { sl_add(&c->hostflags, val); return NULL; }

@@ -38,6 +38,7 @@ typedef struct {
     outcome_want *want; size_t nwant;
     int timeout_s;
     int trials;         /* run the probe this many times (seeds seed..seed+N-1); 1: once */
+    bool waits;         /* the probe mostly waits (a hang window): it runs beside the job limit */
     strlist claims;     /* "C11"; "!C12" = a pass refutes C12; "C10.args" names a part */
     xfail_rule *xfails; size_t nxfails;
     strlist buildflags; /* extra `go build` arguments, one per line */
