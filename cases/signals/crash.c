@@ -16,7 +16,11 @@
  *       panic       Panic(): an unrecovered Go panic;
  *       stdout-pipe PrintStdout(1000) with stdout a pipe whose reader is closed;
  *       socket      ConnWrite(fd) on a socket whose peer is closed;
- *       go-pointer  GoPointer(): an export that returns Go memory.
+ *       go-pointer  GoPointer(): an export that returns Go memory;
+ *       chain-segv, chain-panic, chain-stack  ThroughC(0, 1, 2): C code three
+ *                   functions deep that faults, that calls back into Go which
+ *                   panics, or whose callback returns how many of the C
+ *                   functions its own runtime.Stack names.
  *   A child that survives reports the export's result and exits 0.
  *
  * The parent checks, from the environment:
@@ -25,6 +29,10 @@
  *   GOCOMPAT_NO_STDERR      a substring it must not hold
  *   GOCOMPAT_WANT_HANDLER   1: the host handler ran; 0: it did not
  *   GOCOMPAT_WANT_RESULT    the export's result when the child survives
+ *   GOCOMPAT_WANT_FRAMES    C function names (space-separated) that a
+ *                           registered cgo symbolizer gives: each must be a
+ *                           stderr line of its own, in this order
+ *   GOCOMPAT_NO_FRAMES      names that must not be such a line
  *   GOCOMPAT_CRASH_PID1     1: run the child under `unshare --pid --fork`. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -134,6 +142,8 @@ static void child(void)
     } else if (!strcmp(s, "go-pointer")) {
         int *p = GO_FN(GoPointer)();
         r = p ? *p : -1;
+    } else if (!strcmp(s, "chain-segv") || !strcmp(s, "chain-panic") || !strcmp(s, "chain-stack")) {
+        r = GO_FN(ThroughC)(!strcmp(s, "chain-segv") ? 0 : !strcmp(s, "chain-panic") ? 1 : 2);
     } else
         _exit(92);
     gc_fact("export_returned", "true");
@@ -286,6 +296,89 @@ static void fact_line(const struct run *r, const char *key, const char *prefix)
     }
 }
 
+/* The first n lines of the first goroutine's traceback, as one line of
+ * evidence (" | " between lines, tabs as spaces). */
+static void fact_traceback_head(const struct run *r, int n)
+{
+    const char *g = r->err;
+    while (g && strncmp(g, "goroutine ", 10) != 0) {
+        g = strchr(g, '\n');
+        if (g) g++;
+    }
+    if (!g) return;
+    char flat[800], v[800];
+    size_t k = 0;
+    for (; *g && n > 0 && k + 4 < sizeof flat; g++) {
+        if (*g == '\n') {
+            if (--n > 0 && g[1]) k += (size_t)snprintf(flat + k, sizeof flat - k, " | ");
+        } else
+            flat[k++] = *g == '\t' ? ' ' : *g;
+    }
+    json_safe(v, sizeof v, flat, k);
+    gc_fact("stderr_traceback_head", "\"%s\"", v);
+}
+
+/* C frames in the child's traceback. The runtime prints a frame that a
+ * registered cgo symbolizer named as the bare name on a line of its own
+ * (then "\tpc=…"), so a stderr line equal to a name is that frame. Reports
+ * the frames named in GOCOMPAT_WANT_FRAMES or GOCOMPAT_NO_FRAMES in stderr
+ * order; returns 0 when both hold, else -1 with the reason in why. */
+static int check_frames(const struct run *r, char *why, size_t whyn)
+{
+    const char *want = getenv("GOCOMPAT_WANT_FRAMES"), *no = getenv("GOCOMPAT_NO_FRAMES");
+    if (!want && !no) return 0;
+    static char names[2][256];
+    const char *name[16];
+    int nn = 0, nwant = 0;
+    for (int w = 0; w < 2; w++) {
+        const char *src = w ? no : want;
+        snprintf(names[w], sizeof names[w], "%s", src ? src : "");
+        char *save = NULL;
+        for (char *t = strtok_r(names[w], " ", &save); t && nn < 16; t = strtok_r(NULL, " ", &save)) name[nn++] = t;
+        if (w == 0) nwant = nn;
+    }
+    const char *seen[64];
+    int ns = 0;
+    char list[1024] = "[";
+    size_t ll = 1;
+    for (const char *l = r->err; *l && ns < 64;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        for (int i = 0; i < nn; i++) {
+            if (strlen(name[i]) == len && !strncmp(l, name[i], len)) {
+                seen[ns++] = name[i];
+                if (ll + strlen(name[i]) + 6 < sizeof list)
+                    ll += (size_t)snprintf(list + ll, sizeof list - ll, "%s\"%s\"", ll > 1 ? ", " : "", name[i]);
+                break;
+            }
+        }
+        l += len + (nl ? 1 : 0);
+    }
+    snprintf(list + ll, sizeof list - ll, "]");
+    gc_fact("c_frames", "%s", list);
+    gc_fact("c_frame_count", "%d", ns);
+    fact_traceback_head(r, 10);
+    int j = 0;
+    for (int i = 0; i < nwant; i++) {
+        while (j < ns && strcmp(seen[j], name[i]) != 0) j++;
+        if (j == ns) {
+            snprintf(why, whyn, "the child's stderr lacks the C frame %s%s (frames named: %s)", name[i],
+                     i ? " after the ones before it" : "", list);
+            return -1;
+        }
+        j++;
+    }
+    for (int k = 0; k < ns; k++) {
+        for (int i = nwant; i < nn; i++) {
+            if (seen[k] == name[i]) {
+                snprintf(why, whyn, "the child's stderr names the C frame %s (frames named: %s)", name[i], list);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int end_allowed(const char *want, const char *end)
 {
     char buf[256];
@@ -351,6 +444,8 @@ void probe_main(int argc, char **argv)
     fact_line(&r, "stderr_signal", "[signal ");
     fact_line(&r, "stderr_signal_line", "SIG");
     fact_line(&r, "stderr_host_handler", HANDLER_LINE);
+    char why[1200];
+    int frames_ok = check_frames(&r, why, sizeof why);
     const char *facts[] = { "pid", "handler_after_load", "handler_before_go", "host_handler_ran", "export_returned", "result" };
     for (size_t i = 0; i < sizeof facts / sizeof *facts; i++)
         if (child_fact(&r, facts[i], v, sizeof v)) gc_fact(facts[i][0] == 'p' ? "child_pid" : facts[i], "%s", v);
@@ -392,6 +487,10 @@ void probe_main(int argc, char **argv)
             gc_fail("the export returned %s, want %s", child_fact(&r, "result", v, sizeof v) ? v : "nothing", want_res);
             return;
         }
+    }
+    if (frames_ok < 0) {
+        gc_fail("%s", why);
+        return;
     }
     gc_pass();
 }

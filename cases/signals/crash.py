@@ -2,14 +2,16 @@
 
 The probe runs a child interpreter that loads the library and does what
 GOCOMPAT_CRASH names (c-segv, c-abort, panic, stdout-pipe, socket,
-go-pointer), optionally with faulthandler enabled before the load
+go-pointer, chain-segv, chain-panic, chain-stack), optionally with faulthandler enabled before the load
 (GOCOMPAT_CRASH_HANDLER=faulthandler, or segv or abrt: the crash reporter
 Python has for both; GOCOMPAT_WANT_HANDLER=1 then wants its "Fatal Python
 error" report) and optionally as PID 1 of a new PID
 namespace (GOCOMPAT_CRASH_PID1=1, through `unshare --pid --fork`). It
 reports the child's return code and stderr, and checks GOCOMPAT_WANT_END
 ("signal SIGABRT", "exit 0", alternatives with |), GOCOMPAT_WANT_STDERR,
-GOCOMPAT_NO_STDERR and GOCOMPAT_WANT_RESULT. CPython starts with SIGPIPE
+GOCOMPAT_NO_STDERR, GOCOMPAT_WANT_RESULT and the C frames a registered cgo
+symbolizer names (GOCOMPAT_WANT_FRAMES, GOCOMPAT_NO_FRAMES; see crash.c).
+CPython starts with SIGPIPE
 ignored, so every child is a host that ignores SIGPIPE."""
 import os
 import signal
@@ -52,6 +54,8 @@ try:
     elif s == "go-pointer":
         lib.GoPointer.restype = ctypes.POINTER(ctypes.c_int)
         r = lib.GoPointer()[0]
+    elif s in ("chain-segv", "chain-panic", "chain-stack"):
+        r = lib.ThroughC(("chain-segv", "chain-panic", "chain-stack").index(s))
     else:
         sys.exit(92)
 except BaseException as e:
@@ -100,6 +104,32 @@ def first(err, prefix):
     return None
 
 
+def check_frames(err):
+    """The C frames a registered cgo symbolizer named (a stderr line that is
+    just the name), as evidence; None when GOCOMPAT_WANT_FRAMES (in this
+    order) and GOCOMPAT_NO_FRAMES hold, else the reason."""
+    want = os.environ.get("GOCOMPAT_WANT_FRAMES", "").split()
+    no = os.environ.get("GOCOMPAT_NO_FRAMES", "").split()
+    if not want and not no:
+        return None
+    lines = err.splitlines()
+    seen = [line for line in lines if line in want or line in no]
+    p.fact("c_frames", seen)
+    p.fact("c_frame_count", len(seen))
+    start = next((i for i, line in enumerate(lines) if line.startswith("goroutine ")), None)
+    if start is not None:
+        p.fact("stderr_traceback_head", " | ".join(line.replace("\t", " ") for line in lines[start:start + 10]))
+    rest = iter(seen)
+    for i, name in enumerate(want):
+        if name not in rest:
+            return "the child's stderr lacks the C frame %s%s (frames named: %s)" % (
+                name, " after the ones before it" if i else "", seen)
+    for name in seen:
+        if name in no:
+            return "the child's stderr names the C frame %s (frames named: %s)" % (name, seen)
+    return None
+
+
 def main():
     s = os.environ.get("GOCOMPAT_CRASH")
     if not s:
@@ -130,6 +160,7 @@ def main():
         if line is not None:
             p.fact(key, line)
     p.fact("python_traceback", "Traceback (most recent call last)" in err)
+    why = check_frames(err)
     p.fact("faulthandler_stack", "most recent call first" in err)
     for k in ("pid", "sigpipe_ignored", "faulthandler", "python_exception", "export_returned", "result"):
         if k in got:
@@ -157,6 +188,9 @@ def main():
     want_res = os.environ.get("GOCOMPAT_WANT_RESULT")
     if want_res and got.get("result") != want_res:
         p.fail("the export returned %s, want %s" % (got.get("result"), want_res))
+        return
+    if why:
+        p.fail(why)
         return
     p.passed()
 

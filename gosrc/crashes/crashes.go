@@ -2,7 +2,8 @@
 // fault or abort() in C, panic without recovering, write to a closed
 // stdout or socket, return Go memory to C, and do ordinary Go work (a
 // goroutine hop, an allocation, a recovered nil dereference) for the
-// stack cases.
+// stack cases; ThroughC (chain.go) goes through C frames for the cgo
+// traceback cases.
 package main
 
 /*
