@@ -86,6 +86,35 @@ class GoString(ctypes.Structure):
         return cls(b, len(b))
 
 
+def wait_child(child, timeout):
+    """Wait for child, a subprocess.Popen with stderr=PIPE, and name its end.
+
+    Reads the child's stderr until it ends; one still running after timeout
+    seconds is killed. Returns (end, stderr): end is "exit N", "signal
+    SIGNAME" or "timeout" (the killed child, whatever its return code);
+    stderr is all the child wrote, up to the kill included, as text
+    (undecodable bytes replaced)."""
+    import subprocess  # the caller has it loaded; most probes never need it
+    try:
+        _, err = child.communicate(timeout=timeout)
+        end = _end_name(child.returncode)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        _, err = child.communicate()
+        end = "timeout"
+    return end, err.decode("utf-8", "replace")
+
+
+def _end_name(returncode):
+    if returncode >= 0:
+        return "exit %d" % returncode
+    import signal
+    try:
+        return "signal " + signal.Signals(-returncode).name
+    except ValueError:
+        return "signal %d" % -returncode
+
+
 def finish():
     """Call at the end of a probe: a probe that never decided is a failure."""
     if not _verdict_sent:

@@ -16,6 +16,7 @@
 #ifndef GOCOMPAT_PROBE_H
 #define GOCOMPAT_PROBE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -57,6 +58,24 @@ long gc_status_field(const char *name);
 /* FNV-1a over a folder's file names and contents, in name order (dot files
  * skipped): a key for artifacts a probe builds from that folder. */
 unsigned long long gc_dir_hash(const char *dir);
+/* Milliseconds on CLOCK_MONOTONIC: the clock of gc_wait_child's deadline. */
+double gc_now_ms(void);
+
+/* How a child process ended, as cases name it (GOCOMPAT_WANT_END). */
+struct gc_child_end {
+    char name[64]; /* "exit N", "signal SIGNAME" or "timeout" */
+    int core;      /* the signal that ended it dumped core */
+};
+
+/* Waits for child pid, collecting its stderr: reads fd (the read end of the
+ * child's stderr pipe, with the parent's write end already closed) into err
+ * until every writer has closed it or err holds cap - 1 bytes, sends the
+ * child SIGKILL once deadline_ms (gc_now_ms's clock) has passed, then closes
+ * fd and reaps the child. err is NUL-terminated; cap is at least 1. A child
+ * killed at the deadline ends as "timeout" whatever its wait status says;
+ * one that goes on writing after err is full meets a closed pipe.
+ * Returns the count of stderr bytes kept. */
+size_t gc_wait_child(int pid, int fd, double deadline_ms, char *err, size_t cap, struct gc_child_end *end);
 
 #define gc_fail(...) gc_fail_at(__FILE__, __LINE__, __VA_ARGS__)
 /* Fails (once, with file:line and the observed values) unless a == b. */

@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,6 +225,69 @@ unsigned long long gc_dir_hash(const char *dir)
     }
     free(names);
     return h;
+}
+
+double gc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Reads fd into err (NUL-terminated) until EOF or err is full, killing pid
+ * once the deadline has passed; whether it killed. */
+static int drain_stderr(int pid, int fd, double deadline_ms, char *err, size_t cap, size_t *len)
+{
+    int killed = 0;
+    *len = 0;
+    for (;;) {
+        int left = (int)(deadline_ms - gc_now_ms());
+        if (left <= 0 && !killed) {
+            kill(pid, SIGKILL);
+            killed = 1;
+        }
+        struct pollfd pf = { fd, POLLIN, 0 };
+        /* After the kill, the first second without output ends the read:
+         * a writer the kill did not reach (a grandchild holding the pipe)
+         * must not hold the probe. */
+        int pr = poll(&pf, 1, left > 0 ? left : 1000);
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr <= 0) {
+            if (killed) break;
+            continue;
+        }
+        ssize_t n = read(fd, err + *len, cap - 1 - *len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        *len += (size_t)n;
+        if (*len == cap - 1) break;
+    }
+    err[*len] = 0;
+    return killed;
+}
+
+static void name_end(int status, int killed, struct gc_child_end *end)
+{
+    end->core = 0;
+    if (killed)
+        snprintf(end->name, sizeof end->name, "timeout");
+    else if (WIFSIGNALED(status)) {
+        snprintf(end->name, sizeof end->name, "signal SIG%s", sigabbrev_np(WTERMSIG(status)));
+        end->core = WCOREDUMP(status) != 0;
+    } else
+        snprintf(end->name, sizeof end->name, "exit %d", WEXITSTATUS(status));
+}
+
+size_t gc_wait_child(int pid, int fd, double deadline_ms, char *err, size_t cap, struct gc_child_end *end)
+{
+    size_t len;
+    int killed = drain_stderr(pid, fd, deadline_ms, err, cap, &len);
+    close(fd);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    name_end(st, killed, end);
+    return len;
 }
 
 struct call { int argc; char **argv; };

@@ -37,15 +37,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -153,16 +150,8 @@ static void child(void)
 
 /* ---- parent --------------------------------------------------------- */
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 struct run {
-    char end[64];
-    int core;
+    struct gc_child_end end;
     char err[1 << 16];
     size_t errlen;
     char facts[8192];
@@ -193,7 +182,7 @@ static int run_child(char *const *wrap, struct run *r)
         snprintf(r->err, sizeof r->err, "memfd/pipe: %s", strerror(errno));
         return -1;
     }
-    double t0 = now_ms();
+    double t0 = gc_now_ms();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(r->err, sizeof r->err, "fork: %s", strerror(errno));
@@ -209,44 +198,11 @@ static int run_child(char *const *wrap, struct run *r)
         _exit(127);
     }
     close(p[1]);
-    /* Read the child's stderr until every writer is gone; a child that
-     * hangs is killed after 20 s (a generous bound, not a measurement, and
-     * well inside the case's timeout so the parent still reports). */
-    r->errlen = 0;
-    int killed = 0;
-    for (;;) {
-        struct pollfd pf = { p[0], POLLIN, 0 };
-        int left = (int)(t0 + 20000 - now_ms());
-        if (left <= 0 && !killed) {
-            kill(pid, SIGKILL);
-            killed = 1;
-        }
-        int pr = poll(&pf, 1, left > 0 ? left : 1000);
-        if (pr < 0 && errno == EINTR) continue;
-        if (pr <= 0) {
-            if (killed) break;
-            continue;
-        }
-        ssize_t n = read(p[0], r->err + r->errlen, sizeof r->err - 1 - r->errlen);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        r->errlen += (size_t)n;
-        if (r->errlen == sizeof r->err - 1) break;
-    }
-    r->err[r->errlen] = 0;
-    close(p[0]);
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
-    r->ms = now_ms() - t0;
-    r->core = 0;
-    if (killed)
-        snprintf(r->end, sizeof r->end, "timeout");
-    else if (WIFSIGNALED(st)) {
-        snprintf(r->end, sizeof r->end, "signal SIG%s", sigabbrev_np(WTERMSIG(st)));
-        r->core = WCOREDUMP(st) != 0;
-    } else
-        snprintf(r->end, sizeof r->end, "exit %d", WEXITSTATUS(st));
+    /* A child that hangs is killed after 20 s (a generous bound, not a
+     * measurement, and well inside the case's timeout so the parent still
+     * reports). */
+    r->errlen = gc_wait_child(pid, p[0], t0 + 20000, r->err, sizeof r->err, &r->end);
+    r->ms = gc_now_ms() - t0;
     ssize_t fn = pread(facts, r->facts, sizeof r->facts - 1, 0);
     r->facts[fn > 0 ? fn : 0] = 0;
     close(facts);
@@ -432,8 +388,8 @@ void probe_main(int argc, char **argv)
     }
     char v[512];
     gc_fact("scenario", "\"%s\"", s);
-    gc_fact("child_end", "\"%s\"", r.end);
-    gc_fact("child_core", "%s", r.core ? "true" : "false");
+    gc_fact("child_end", "\"%s\"", r.end.name);
+    gc_fact("child_core", "%s", r.end.core ? "true" : "false");
     gc_fact("child_ms", "%.1f", r.ms);
     gc_fact("stderr_bytes", "%zu", r.errlen);
     char first[400];
@@ -463,8 +419,8 @@ void probe_main(int argc, char **argv)
     const char *no_err = getenv("GOCOMPAT_NO_STDERR");
     const char *want_h = getenv("GOCOMPAT_WANT_HANDLER");
     const char *want_res = getenv("GOCOMPAT_WANT_RESULT");
-    if (want_end && !end_allowed(want_end, r.end)) {
-        gc_fail("the child ended with %s, want %s; its stderr starts \"%s\"", r.end, want_end, first);
+    if (want_end && !end_allowed(want_end, r.end.name)) {
+        gc_fail("the child ended with %s, want %s; its stderr starts \"%s\"", r.end.name, want_end, first);
         return;
     }
     if (want_err && !strstr(r.err, want_err)) {

@@ -14,7 +14,6 @@ symbolizer names (GOCOMPAT_WANT_FRAMES, GOCOMPAT_NO_FRAMES; see crash.c).
 CPython starts with SIGPIPE
 ignored, so every child is a host that ignores SIGPIPE."""
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -66,34 +65,18 @@ os._exit(0)
 """
 
 
-def signame(n):
-    try:
-        return signal.Signals(n).name
-    except ValueError:
-        return "signal %d" % n
-
-
 def run(wrap):
     with tempfile.NamedTemporaryFile("r", prefix="gocompat-child-facts-") as facts:
         env = dict(os.environ, GOCOMPAT_CHILD_FACTS=facts.name)
         t0 = time.monotonic()
-        try:
-            r = subprocess.run(wrap + [sys.executable, "-c", CHILD, p.library_path()], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, timeout=20)
-            rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
-        except subprocess.TimeoutExpired as e:
-            rc, err = None, (e.stderr or b"").decode("utf-8", "replace")
+        child = subprocess.Popen(wrap + [sys.executable, "-c", CHILD, p.library_path()], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        end, err = p.wait_child(child, 20)
         ms = (time.monotonic() - t0) * 1e3
         got = {}
         for line in facts.read().splitlines():
             k, _, v = line.partition(" ")
             got[k] = v
-    if rc is None:
-        end = "timeout"
-    elif rc < 0:
-        end = "signal " + signame(-rc)
-    else:
-        end = "exit %d" % rc
     return end, err, got, ms
 
 

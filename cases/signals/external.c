@@ -41,7 +41,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,13 +104,6 @@ static void child(void)
 
 /* ---- parent --------------------------------------------------------- */
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -141,7 +133,7 @@ static int thread_stat(pid_t pid, int tid, char *state, long *utime)
 }
 
 struct run {
-    char end[64];
+    struct gc_child_end end;
     char err[1 << 14];
     size_t errlen;
     char state;        /* the thread's state when the signal was sent */
@@ -174,7 +166,7 @@ static size_t read_until(int fd, char *buf, size_t cap, int line, double deadlin
 {
     size_t k = 0;
     while (k < cap) {
-        int left = (int)(deadline - now_ms());
+        int left = (int)(deadline - gc_now_ms());
         if (left <= 0) break;
         struct pollfd pf = { fd, POLLIN, 0 };
         int pr = poll(&pf, 1, left);
@@ -224,12 +216,12 @@ static int run_child(int sig, struct run *r)
     close(errp[1]);
     /* The thread id, then the byte WriteFD wrote from Go: generous bounds,
      * a child that misses them is still signalled and reported. */
-    double t0 = now_ms();
+    double t0 = gc_now_ms();
     char line[32] = { 0 }, go = 0;
     size_t n = read_until(ready[0], line, sizeof line - 1, 1, t0 + 20000);
     int tid = n ? atoi(line) : 0;
-    size_t gn = tid ? read_until(ready[0], &go, 1, 0, now_ms() + 20000) : 0;
-    double tgo = now_ms();
+    size_t gn = tid ? read_until(ready[0], &go, 1, 0, gc_now_ms() + 20000) : 0;
+    double tgo = gc_now_ms();
     long base = 0, ut = 0;
     char st = '?';
     r->ticks = -1;
@@ -239,54 +231,23 @@ static int run_child(int sig, struct run *r)
         do {
             sleep_ms(20);
             if (!thread_stat(pid, tid, &st, &ut)) break;
-        } while (ut - base < 2 && now_ms() - tgo < 10000);
+        } while (ut - base < 2 && gc_now_ms() - tgo < 10000);
         r->ticks = ut - base;
     }
     r->state = st;
-    r->wait_ms = now_ms() - tgo;
-    double tk = now_ms();
+    r->wait_ms = gc_now_ms() - tgo;
+    double tk = gc_now_ms();
     if (getenv("GOCOMPAT_EXTERNAL_TARGET") && !strcmp(getenv("GOCOMPAT_EXTERNAL_TARGET"), "thread") && tid)
         syscall(SYS_tgkill, (int)pid, tid, sig);
     else
         kill(pid, sig);
     /* The child's stderr, until every writer is gone or 20 s. */
-    r->errlen = 0;
-    int killed = 0;
-    for (;;) {
-        int left = (int)(tk + 20000 - now_ms());
-        if (left <= 0 && !killed) {
-            kill(pid, SIGKILL);
-            killed = 1;
-        }
-        struct pollfd pf = { errp[0], POLLIN, 0 };
-        int pr = poll(&pf, 1, left > 0 ? left : 1000);
-        if (pr < 0 && errno == EINTR) continue;
-        if (pr <= 0) {
-            if (killed) break;
-            continue;
-        }
-        ssize_t k = read(errp[0], r->err + r->errlen, sizeof r->err - 1 - r->errlen);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) break;
-        r->errlen += (size_t)k;
-        if (r->errlen == sizeof r->err - 1) break;
-    }
-    r->err[r->errlen] = 0;
+    r->errlen = gc_wait_child(pid, errp[0], tk + 20000, r->err, sizeof r->err, &r->end);
+    r->after_ms = gc_now_ms() - tk;
     r->landed = landed_on(r->err);
-    close(errp[0]);
     close(ready[0]);
-    int ws;
-    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
-    }
-    r->after_ms = now_ms() - tk;
-    if (killed)
-        snprintf(r->end, sizeof r->end, "timeout");
-    else if (WIFSIGNALED(ws))
-        snprintf(r->end, sizeof r->end, "signal SIG%s", sigabbrev_np(WTERMSIG(ws)));
-    else
-        snprintf(r->end, sizeof r->end, "exit %d", WEXITSTATUS(ws));
     if (gn != 1 || go != 'x')
-        snprintf(r->end + strlen(r->end), sizeof r->end - strlen(r->end), " (never ready)");
+        snprintf(r->end.name + strlen(r->end.name), sizeof r->end.name - strlen(r->end.name), " (never ready)");
     return 0;
 }
 
@@ -356,9 +317,9 @@ void probe_main(int argc, char **argv)
         if (r.wait_ms > max_wait) max_wait = r.wait_ms;
         if (r.after_ms > max_after) max_after = r.after_ms;
         int e = 0;
-        while (e < nends && strcmp(ends[e], r.end) != 0) e++;
+        while (e < nends && strcmp(ends[e], r.end.name) != 0) e++;
         if (e == nends && nends < MAX_ENDS) {
-            snprintf(ends[e], sizeof ends[e], "%s", r.end);
+            snprintf(ends[e], sizeof ends[e], "%s", r.end.name);
             size_t fl = strcspn(r.err, "\n");
             json_safe(firsts[e], sizeof firsts[e], r.err, fl < 300 ? fl : 300);
             nends++;
@@ -368,7 +329,7 @@ void probe_main(int argc, char **argv)
         while (q < nplaces && strcmp(places[q], r.landed) != 0) q++;
         if (q == nplaces && nplaces < 4) places[nplaces++] = r.landed;
         if (q < nplaces) pcounts[q]++;
-        if (bad < 0 && !end_allowed(want, r.end)) bad = e < nends ? e : 0;
+        if (bad < 0 && !end_allowed(want, r.end.name)) bad = e < nends ? e : 0;
         if (lacks < 0 && want_err && *want_err && !strstr(r.err, want_err)) lacks = e < nends ? e : 0;
     }
     char hist[1024] = "{", firstj[4096] = "{";

@@ -48,13 +48,6 @@ os._exit(0)
 """
 
 
-def signame(n):
-    try:
-        return signal.Signals(n).name
-    except ValueError:
-        return "signal %d" % n
-
-
 def thread_utime(pid, tid):
     """The state letter and user CPU ticks of thread tid, or None."""
     try:
@@ -123,17 +116,10 @@ def run_child(sig, to_thread):
         ctypes.CDLL(None, use_errno=True).tgkill(child.pid, tid, sig)
     else:
         os.kill(child.pid, sig)
-    try:
-        _, err = child.communicate(timeout=20)
-        end = "signal " + signame(-child.returncode) if child.returncode < 0 else "exit %d" % child.returncode
-    except subprocess.TimeoutExpired:
-        child.kill()
-        _, err = child.communicate()
-        end = "timeout"
+    end, err = p.wait_child(child, 20)
     os.close(rd)
     if go != b"x":
         end += " (never ready)"
-    err = err.decode("utf-8", "replace")
     return end, err, state, ticks, wait_ms, (time.monotonic() - tk) * 1e3
 
 
