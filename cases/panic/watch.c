@@ -103,7 +103,7 @@ void probe_main(int argc, char **argv)
     for (char *c = first; *c; c++)
         if (*c == '"' || *c == '\\') *c = '\'';
     gc_fact("stderr_lines", "%d", lines);
-    gc_fact("stderr_bytes", "%zu", len);
+    gc_fact("child_stderr_bytes", "%zu", len);
     gc_fact("stderr_first_line", "\"%s\"", first);
     gc_fact("goroutine_headers", "%d", goroutines);
     gc_fact("frame_lines", "%d", frames);

@@ -391,7 +391,7 @@ void probe_main(int argc, char **argv)
     gc_fact("child_end", "\"%s\"", r.end.name);
     gc_fact("child_core", "%s", r.end.core ? "true" : "false");
     gc_fact("child_ms", "%.1f", r.ms);
-    gc_fact("stderr_bytes", "%zu", r.errlen);
+    gc_fact("child_stderr_bytes", "%zu", r.errlen);
     char first[400];
     json_safe(first, sizeof first, r.err, strcspn(r.err, "\n") < 300 ? strcspn(r.err, "\n") : 300);
     gc_fact("stderr_first_line", "\"%s\"", first);

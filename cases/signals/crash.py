@@ -135,7 +135,7 @@ def main():
     p.fact("scenario", s)
     p.fact("child_end", end)
     p.fact("child_ms", round(ms, 1))
-    p.fact("stderr_bytes", len(err))
+    p.fact("child_stderr_bytes", len(err))
     p.fact("stderr_first_line", lines[0][:300] if lines else "")
     for key, prefix in (("stderr_fatal_error", "fatal error:"), ("stderr_panic", "panic:"),
                         ("stderr_signal_line", "SIG"), ("stderr_fatal_python", "Fatal Python error:")):
