@@ -91,6 +91,11 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for attempt in (1, 2):
         out = os.path.join(OUT, "hostile%d.json" % attempt)
+        # Each run writes its own document: one left by an earlier check
+        # (another toolchain's cells) would make the harness refuse it.
+        for stale in (out, out + ".journal"):
+            if os.path.exists(stale):
+                os.remove(stale)
         t0 = time.monotonic()
         rc, peak = run(tc, out)
         took = time.monotonic() - t0
@@ -106,6 +111,8 @@ def main():
         flood = recs.get("hostile/flood", {}).get("evidence", {})
         check(flood.get("stdout_bytes") == 1 << 30 and flood.get("stderr_bytes") == 1 << 30,
               "flood counted %s/%s bytes" % (flood.get("stdout_bytes"), flood.get("stderr_bytes")))
+        check(flood.get("probe_stdout_bytes") == 7, "flood's own stdout_bytes fact was %s, want it kept as probe_stdout_bytes"
+              % flood.get("probe_stdout_bytes"))
         for case in ("hostile/hang", "hostile/spin"):
             r = recs.get(case, {})
             check(r.get("outcome", {}).get("kind") == "timeout", "%s outcome %s" % (case, r.get("outcome")))

@@ -288,6 +288,25 @@ static void probe_environment(const run_ctx *ctx, const cell *x, const fixture_b
     env->n--;
 }
 
+/* The evidence the harness itself writes beside a probe's facts. A fact a
+ * probe names the same is kept as probe_NAME, never overwritten. */
+static const char *const HARNESS_EVIDENCE[] = { "time_to_death_ms", "death_after", "rusage", "stdout_bytes", "stderr_bytes",
+                                                "leftover_processes", "report_junk_lines", "report_truncated", "seed",
+                                                "build", "host_binary", NULL };
+
+static void add_facts(json_t *ev, json_t *facts)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(facts, k, v) {
+        bool taken = json_object_get(ev, k) != NULL;
+        for (const char *const *h = HARNESS_EVIDENCE; *h && !taken; h++) taken = !strcmp(*h, k);
+        char *name = taken ? xasprintf("probe_%s", k) : xstrdup(k);
+        json_object_set(ev, name, v);
+        free(name);
+    }
+}
+
 /* What one run of the probe did, judged, into the record. */
 static void record_run(const run_ctx *ctx, const cell *x, const proc_result *pr, const probe_report *rep,
                        const verdict *v, unsigned long long seed, json_t *r)
@@ -297,7 +316,7 @@ static void record_run(const run_ctx *ctx, const cell *x, const proc_result *pr,
     if (v->status == STATUS_ERROR || v->status == STATUS_SKIP) set_str(r, "status", rec_status_name(v->status));
     set_str(r, "detail", v->detail);
     json_object_set_new(r, "outcome", outcome_json(pr));
-    json_object_update(ev, rep->facts);
+    add_facts(ev, rep->facts);
     bool clean = pr->kind == PROC_EXIT && pr->code == 0;
     if (rep->mark_name && !clean && pr->end_ns > rep->mark_ns) {
         json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr->end_ns - rep->mark_ns) / 1e6));
