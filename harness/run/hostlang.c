@@ -150,37 +150,81 @@ static char *jdk_file(const char *javac, const char *rel)
     return NULL;
 }
 
-/* javac the probe with the probe SDK's GocompatProbe.java; the host
- * "binary" is a script that starts one JVM (with libjsig preloaded for
- * java-jna-jsig) on the probe's class. */
+/* The probe SDK's Java files a JNA probe is compiled with: the report
+ * protocol and JNA's Go types. */
+static const char *const JNA_SDK[] = { "GocompatProbe.java", "GocompatJna.java", NULL };
+
+/* javac on the probe and the SDK files into CLASSES, with the jar (if any)
+ * on the class path. */
+static int javac(const run_ctx *ctx, const char *const *sdk, const char *classes, char **why)
+{
+    strlist a = { 0 };
+    const char *const head[] = { current.compiler, "-encoding", "UTF-8", "-d", classes, NULL };
+    for (const char *const *f = head; *f; f++) sl_add(&a, *f);
+    if (current.jar) {
+        sl_add(&a, "-cp");
+        sl_add(&a, current.jar);
+    }
+    for (const char *const *f = sdk; *f; f++) sl_add_owned(&a, xasprintf("%s/probe/%s", ctx->b.srcdir, *f));
+    sl_add(&a, current.src);
+    sl_add_owned(&a, NULL);
+    int rc = host_run_build(ctx, (const char *const *)a.v, NULL, why);
+    sl_free(&a);
+    return rc;
+}
+
+/* The host "binary": a script that starts one JVM on the probe's class,
+ * with PRELOAD (if any) in LD_PRELOAD. */
+static int write_launcher(const char *out, const char *preload, const char *java, const char *opts, const char *cp,
+                          const char *cls, char **why)
+{
+    char *pre = preload ? xasprintf("LD_PRELOAD=%s\nexport LD_PRELOAD\n", preload) : xstrdup("");
+    char *script = xasprintf("#!/bin/sh\n%sexec %s %s-cp %s %s \"$@\"\n", pre, java, opts, cp, cls);
+    int rc = 0;
+    if (write_file_atomic(out, script, strlen(script)) < 0 || chmod(out, 0755) < 0) {
+        *why = xasprintf("cannot write %s", out);
+        rc = -2;
+    }
+    free(script);
+    free(pre);
+    return rc;
+}
+
+/* javac the probe with JNA_SDK; the launcher preloads libjsig for
+ * java-jna-jsig. */
 static int build_java(const run_ctx *ctx, const cell *x, const fixture_build *fb, const char *out, char **why)
 {
     (void)fb;
     char *dir = path_dirname(out), *classes = path_join(dir, "classes");
-    char *sdk = path_join(ctx->b.srcdir, "probe/GocompatProbe.java");
-    const char *argv[] = { current.compiler, "-encoding", "UTF-8", "-cp", current.jar, "-d", classes, sdk, current.src, NULL };
-    int rc = host_run_build(ctx, argv, NULL, why);
+    int rc = javac(ctx, JNA_SDK, classes, why);
+    bool want_jsig = !strcmp(x->run->host, "java-jna-jsig");
     char *java = jdk_file(current.compiler, "bin/java");
-    char *jsig = !strcmp(x->run->host, "java-jna-jsig") ? jdk_file(current.compiler, "lib/libjsig.so") : NULL;
-    if (rc == 0 && (!java || (!strcmp(x->run->host, "java-jna-jsig") && !jsig))) {
+    char *jsig = want_jsig ? jdk_file(current.compiler, "lib/libjsig.so") : NULL;
+    if (rc == 0 && (!java || (want_jsig && !jsig))) {
         *why = xasprintf("no %s beside %s", java ? "lib/libjsig.so" : "bin/java", current.compiler);
         rc = -2;
     }
     if (rc == 0) {
-        char *script = xasprintf("#!/bin/sh\n%s%s%sexec %s -cp %s:%s %s \"$@\"\n", jsig ? "LD_PRELOAD=" : "", jsig ? jsig : "",
-                                 jsig ? "\nexport LD_PRELOAD\n" : "", java, current.jar, classes, x->c->probe);
-        if (write_file_atomic(out, script, strlen(script)) < 0 || chmod(out, 0755) < 0) {
-            *why = xasprintf("cannot write %s", out);
-            rc = -2;
-        }
-        free(script);
+        char *cp = xasprintf("%s:%s", current.jar, classes);
+        rc = write_launcher(out, jsig, java, "", cp, x->c->probe, why);
+        free(cp);
     }
     free(java);
     free(jsig);
     free(dir);
     free(classes);
-    free(sdk);
     return rc;
+}
+
+/* Every file of a Java SDK list, for a cache key. */
+static uint64_t hash_java_sdk(const run_ctx *ctx, uint64_t k, const char *const *sdk)
+{
+    for (const char *const *f = sdk; *f; f++) {
+        char *p = xasprintf("%s/probe/%s", ctx->b.srcdir, *f);
+        k = host_hash_file(k, p);
+        free(p);
+    }
+    return k;
 }
 
 /* Why this host cannot run here, or NULL; *compiler gets the compiler. */
@@ -232,9 +276,9 @@ char **hostlang_prepare(const run_ctx *ctx, const cell *x, const fixture_build *
         k = l == LANG_CXX ? host_hash_c_source(k, src) : host_hash_file(k, src);
         k = host_hash_program(k, compiler);
         if (l == LANG_CXX) k = host_hash_sdk(ctx, k);
+        else if (l == LANG_JAVA) k = hash_java_sdk(ctx, host_hash_program(k, jna_jar()), JNA_SDK);
         else {
-            if (l == LANG_JAVA) k = host_hash_program(k, jna_jar());
-            char *sdk = path_join(ctx->b.srcdir, l == LANG_JAVA ? "probe/GocompatProbe.java" : "probe/gocompat_probe.rs");
+            char *sdk = path_join(ctx->b.srcdir, "probe/gocompat_probe.rs");
             k = host_hash_file(k, sdk);
             free(sdk);
         }
