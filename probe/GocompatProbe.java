@@ -1,8 +1,9 @@
 // What every Java probe is written against: the line protocol of every
 // host on fd 3 (fact, mark, and one verdict). It needs nothing beyond the
 // JDK, so each Java host compiles it beside its own way of loading the
-// library: GocompatJna.java (java-jna, java-jna-jsig). A probe is a class
-// NAME with a main(String[]) that gets the library path as args[0].
+// library: GocompatJna.java (java-jna, java-jna-jsig) or GocompatFfm.java
+// (java-ffm). A probe is a class NAME with a main(String[]) that gets the
+// library path as args[0].
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
