@@ -1,16 +1,12 @@
-// What a Java probe (hosts java-jna, java-jna-jsig) is written against: a
-// probe is NAME.java beside its case, class NAME with a main(String[]) that
-// gets the library path as args[0] and loads it with JNA
-// (Native.load(path, Iface.class)); it reports on fd 3 with the line
-// protocol of every host: fact, mark, and one verdict.
-import com.sun.jna.Pointer;
-import com.sun.jna.Structure;
-
+// What every Java probe is written against: the line protocol of every
+// host on fd 3 (fact, mark, and one verdict). It needs nothing beyond the
+// JDK, so each Java host compiles it beside its own way of loading the
+// library: GocompatJna.java (java-jna, java-jna-jsig) or GocompatFfm.java
+// (java-ffm). A probe is a class NAME with a main(String[]) that gets the
+// library path as args[0].
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 
 public final class GocompatProbe {
     private static FileOutputStream out;
@@ -58,22 +54,4 @@ public final class GocompatProbe {
 
     /** Call at the end of main: a probe that never decided is a failure. */
     public static void finish() { verdict("fail probe ended without a verdict"); }
-
-    /** cgo's GoString, by value. */
-    public static class GoString extends Structure implements Structure.ByValue {
-        public Pointer p;
-        public long n;
-
-        @Override
-        protected List<String> getFieldOrder() { return Arrays.asList("p", "n"); }
-    }
-
-    /** cgo's GoSlice, by value. */
-    public static class GoSlice extends Structure implements Structure.ByValue {
-        public Pointer data;
-        public long len, cap;
-
-        @Override
-        protected List<String> getFieldOrder() { return Arrays.asList("data", "len", "cap"); }
-    }
 }

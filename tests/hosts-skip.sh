@@ -1,8 +1,9 @@
 #!/bin/sh
 # The interpreted hosts (node-koffi, python313-ctypes, python313-cffi,
-# python-cffi-api) end as `skip` with the reason when what they run on is
-# missing: an interpreter named by an override that is not there, or no
-# koffi in the node_modules folder. Never `error` or `fail`.
+# python-cffi-api) and java-ffm end as `skip` with the reason when what they
+# run on is missing: an interpreter named by an override that is not there,
+# no koffi in the node_modules folder, a JDK older than 22 or none at all.
+# Never `error` or `fail`.
 set -u
 bin=${GOCOMPAT_BIN:-./gocompat}
 dir=${GOCOMPAT_CHECK_DIR:-check-results}/hosts-skip
@@ -51,4 +52,13 @@ SH
 chmod +x "$dir/bare-python"
 got=$(run no-cffi-api python-cffi-api abi/hosts-calls GOCOMPAT_PYTHON="$dir/bare-python") || exit 1
 expect no-cffi-api "$got" skip "cannot compile a cffi extension: no cffi module"
-echo "hosts-skip: 5 cells skipped with their reasons"
+# java-ffm needs java.lang.foreign, final since JDK 22: a JDK 17 (a stand-in
+# with its release file; nothing of it is run) or a folder that is no JDK.
+mkdir -p "$dir/jdk17/bin"
+for tool in javac java; do printf '#!/bin/sh\nexit 1\n' > "$dir/jdk17/bin/$tool" && chmod +x "$dir/jdk17/bin/$tool"; done
+echo 'JAVA_VERSION="17.0.15"' > "$dir/jdk17/release"
+got=$(run old-jdk java-ffm abi/hosts-calls GOCOMPAT_JAVA_FFM_HOME="$dir/jdk17") || exit 1
+expect old-jdk "$got" skip "is JDK 17.0.15; java-ffm needs 22 or later (java.lang.foreign is final since JDK 22)"
+got=$(run no-jdk java-ffm abi/hosts-calls GOCOMPAT_JAVA_FFM_HOME="$dir/empty") || exit 1
+expect no-jdk "$got" skip "$dir/empty is not a JDK: no bin/javac"
+echo "hosts-skip: 7 cells skipped with their reasons"

@@ -18,6 +18,7 @@ Suite *suite_elf(void);
 Suite *suite_bench(void);
 Suite *suite_abi(void);
 Suite *suite_util(void);
+Suite *suite_hostjdk(void);
 
 /* A fresh temporary folder for one test; removed by unit_tmpdir_cleanup. */
 char *unit_tmpdir(void);

@@ -25,6 +25,7 @@ int main(void)
     srunner_add_suite(sr, suite_abi());
     srunner_add_suite(sr, suite_util());
     srunner_add_suite(sr, suite_srcbuild());
+    srunner_add_suite(sr, suite_hostjdk());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 public class hostcalls {
     public interface Lib extends Library {
-        long StrLen(GocompatProbe.GoString s);
-        long SliceLen(GocompatProbe.GoSlice s);
+        long StrLen(GocompatJna.GoString s);
+        long SliceLen(GocompatJna.GoSlice s);
     }
 
     public static void main(String[] args) {
@@ -15,15 +15,15 @@ public class hostcalls {
         byte[] b = "h\u00e9llo, \u4e16\u754c".getBytes(StandardCharsets.UTF_8);
         Memory m = new Memory(b.length);
         m.write(0, b, 0, b.length);
-        GocompatProbe.GoString s = new GocompatProbe.GoString();
+        GocompatJna.GoString s = new GocompatJna.GoString();
         s.p = m;
         s.n = b.length;
         Memory v = new Memory(5 * 8);
-        GocompatProbe.GoSlice sl = new GocompatProbe.GoSlice();
+        GocompatJna.GoSlice sl = new GocompatJna.GoSlice();
         sl.data = v;
         sl.len = 5;
         sl.cap = 5;
-        GocompatProbe.GoString empty = new GocompatProbe.GoString();
+        GocompatJna.GoString empty = new GocompatJna.GoString();
         if (GocompatProbe.expectEq("StrLen(s)", lib.StrLen(s), b.length) && GocompatProbe.expectEq("SliceLen(v)", lib.SliceLen(sl), 5)
             && GocompatProbe.expectEq("StrLen(nil)", lib.StrLen(empty), 0)) {
             GocompatProbe.fact("strlen", Integer.toString(b.length));

@@ -21,7 +21,7 @@ static const char *const HOSTS[][2] = {
     { "cxx-dlopen", "c-shared" }, { "cxx-linked", "c-shared" }, { "rust-linked", "c-shared" },
     { "python-cffi", "c-shared" }, { "java-jna", "c-shared" },  { "java-jna-jsig", "c-shared" },
     { "python-cffi-api", "c-shared" }, { "python313-ctypes", "c-shared" }, { "python313-cffi", "c-shared" },
-    { "node-koffi", "c-shared" },
+    { "node-koffi", "c-shared" }, { "java-ffm", "c-shared" },
 };
 static const char *const MODES[] = { "c-shared", "c-archive", "shared", "plugin", "pie", "exe" };
 

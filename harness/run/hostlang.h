@@ -4,8 +4,10 @@
  * reason, never an error.
  *
  * hostlang.c: the compiled ones, C++ (cxx-dlopen, cxx-linked: NAME.cc),
- * Rust (rust-linked: NAME.rs) and Java through JNA (java-jna,
- * java-jna-jsig: the same with the JVM's libjsig preloaded; NAME.java).
+ * Rust (rust-linked: NAME.rs), Java through JNA (java-jna,
+ * java-jna-jsig: the same with the JVM's libjsig preloaded; NAME.java) and
+ * Java through the FFM API (java-ffm: NAME.ffm.java, on a JDK 22 or later
+ * found by hostjdk.c).
  *
  * hostinterp.c: the interpreted ones, Python 3.13 through ctypes
  * (python313-ctypes: NAME.py), Python cffi in ABI mode (python-cffi,
