@@ -6,21 +6,25 @@
 # Writes a gocompat.timing/1 document (default results/timing.json).
 #
 # Usage: tests/time-matrix.sh [-o FILE] [--warm-only] [--no-anchor] [--anchor-go GO]
-#                             [-- MATRIX-OPTION...]
+#                             [--keep DIR] [--from DIR] [-- MATRIX-OPTION...]
 # --warm-only times one warm run over the usual cache (no cold run);
+# --keep DIR keeps the raw measurements (times, matrix documents) in DIR;
+# --from DIR writes the document from measurements kept so, running nothing;
 # MATRIX-OPTIONs narrow the matrix (e.g. -- -t 1.27) for a quick look.
 set -u
 bin=${GOCOMPAT_BIN:-./gocompat}
 out=results/timing.json
-cold=1 anchor=1 anchor_go=
+cold=1 anchor=1 anchor_go= keep= from=
 while [ $# -gt 0 ]; do
   case $1 in
     -o) [ $# -ge 2 ] || { echo "time-matrix: -o needs a file" >&2; exit 2; }; out=$2; shift ;;
     --warm-only) cold=0 ;;
+    --keep) [ $# -ge 2 ] || { echo "time-matrix: --keep needs a folder" >&2; exit 2; }; keep=$2; shift ;;
+    --from) [ $# -ge 2 ] || { echo "time-matrix: --from needs a folder" >&2; exit 2; }; from=$2; shift ;;
     --no-anchor) anchor=0 ;;
     --anchor-go) [ $# -ge 2 ] || { echo "time-matrix: --anchor-go needs a go binary" >&2; exit 2; }; anchor_go=$2; shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "time-matrix: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -28,10 +32,17 @@ done
 [ -x /usr/bin/time ] || { echo "time-matrix: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
 outdir=$(dirname "$out")
 mkdir -p "$outdir" && [ -w "$outdir" ] || { echo "time-matrix: cannot write $out" >&2; exit 2; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gocompat-time.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+if [ -n "$from" ]; then
+  [ -f "$from/matrix-warm.time" ] || { echo "time-matrix: $from holds no kept measurements (matrix-warm.time)" >&2; exit 2; }
+  tmp=$from cold=0 anchor=0
+  # The anchor's go, as its log's first line (the command) names it.
+  [ -n "$anchor_go" ] || anchor_go=$(sed -n '1s|.* \(/[^ ]*/go\) test .*|\1|p' "$from/anchor-warm.log" 2>/dev/null)
+else
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/gocompat-time.XXXXXX") || exit 2
+  trap 'rm -rf "$tmp"' EXIT
+fi
 trap 'exit 130' INT TERM
-if [ -z "$anchor_go" ]; then
+if [ -z "$anchor_go" ] && [ -z "$from" ]; then
   anchor_go=$("$bin" toolchains --json | python3 -c 'import json,sys; v=[t for t in json.load(sys.stdin) if "error" not in t and not t.get("emulator")]; print(v[-1]["path"] if v else "")') || exit 2
 fi
 
@@ -59,13 +70,13 @@ if [ $cold = 1 ]; then
 else
   warm_cache=${GOCOMPAT_CACHE:-$HOME/.cache/gocompat}
 fi
-timed matrix-warm env GOCOMPAT_CACHE="$warm_cache" "$bin" matrix -o "$tmp/warm.json" --no-table "$@"
+[ -n "$from" ] || timed matrix-warm env GOCOMPAT_CACHE="$warm_cache" "$bin" matrix -o "$tmp/warm.json" --no-table "$@"
 
 # The floor under a warm run: one process per cell is the isolation the
 # harness keeps, so N cells cost at least N process starts. Measured here,
 # in the same run: the median wall time of starting /bin/true, and of
 # starting Python with ctypes imported (what every Python-hosted cell pays).
-python3 - "$tmp/spawn.json" <<'PY'
+[ -n "$from" ] || python3 - "$tmp/spawn.json" <<'PY'
 import json, statistics, subprocess, sys, time
 def median_ms(argv, n=40):
     t = []
@@ -79,6 +90,10 @@ json.dump({"true_ms": median_ms(["/bin/true"]),
           open(sys.argv[1], "w"))
 PY
 
+if [ -n "$keep" ]; then
+  mkdir -p "$keep" && cp -p "$tmp"/*.time "$tmp"/*.rc "$tmp"/*.json "$tmp"/*.log "$keep"/ 2>/dev/null
+  [ -f "$keep/matrix-warm.time" ] || echo "time-matrix: could not keep the measurements in $keep" >&2
+fi
 python3 - "$tmp" "$out" "$anchor_go" "$*" <<'PY'
 import json, os, sys, time
 tmp, out, anchor_go, args = sys.argv[1:5]
@@ -105,10 +120,13 @@ def matrix(name, doc):
         t["statuses"][r["status"]] = t["statuses"].get(r["status"], 0) + 1
     # The floor under a cold run: the go build calls alone, summed (each
     # distinct fixture build once), against the build phase's wall time.
+    # The build phase makes every fixture before the cells run, so a cell
+    # finds its build cached even in a cold run; the build's own duration
+    # is kept with it. In a warm run those are earlier runs' builds.
     builds = {}
     for r in d["records"]:
         b = r["evidence"].get("build", {})
-        if b.get("key") and not b.get("cached") and "duration_ms" in b:
+        if b.get("key") and "duration_ms" in b and (name == "matrix-cold" or not b.get("cached")):
             builds[b["key"]] = b["duration_ms"]
     t["fixture_builds"] = {"count": len(builds), "go_build_sum_s": round(sum(builds.values()) / 1e3, 2)}
     # Where the cells' time went: the probes' own time summed, divided by
