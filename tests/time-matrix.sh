@@ -94,7 +94,7 @@ if [ -n "$keep" ]; then
   mkdir -p "$keep" && cp -p "$tmp"/*.time "$tmp"/*.rc "$tmp"/*.json "$tmp"/*.log "$keep"/ 2>/dev/null
   [ -f "$keep/matrix-warm.time" ] || echo "time-matrix: could not keep the measurements in $keep" >&2
 fi
-python3 - "$tmp" "$out" "$anchor_go" "$*" <<'PY'
+TIME_FROM=$from python3 - "$tmp" "$out" "$anchor_go" "$*" <<'PY'
 import json, os, sys, time
 tmp, out, anchor_go, args = sys.argv[1:5]
 
@@ -151,7 +151,9 @@ def matrix(name, doc):
 
 spawn = json.load(open(os.path.join(tmp, "spawn.json"))) if os.path.exists(os.path.join(tmp, "spawn.json")) else {}
 doc = {"schema": "gocompat.timing/1", "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-       "machine": {"cpus": os.cpu_count(), "loadavg_at_end": list(os.getloadavg())},
+       # Written later from kept measurements, the load now is not the run's.
+       "machine": {"cpus": os.cpu_count(),
+                   "loadavg_at_end": None if os.environ.get("TIME_FROM") else list(os.getloadavg())},
        "matrix_args": args, "anchor": None, "cold": matrix("matrix-cold", "cold.json"),
        "warm": matrix("matrix-warm", "warm.json")}
 a_cold, a_warm = timing("anchor-cold"), timing("anchor-warm")
