@@ -288,20 +288,15 @@ static void probe_environment(const run_ctx *ctx, const cell *x, const fixture_b
     env->n--;
 }
 
-/* The evidence the harness itself writes beside a probe's facts. A fact a
- * probe names the same is kept as probe_NAME, never overwritten. */
-static const char *const HARNESS_EVIDENCE[] = { "time_to_death_ms", "death_after", "rusage", "stdout_bytes", "stderr_bytes",
-                                                "leftover_processes", "report_junk_lines", "report_truncated", "seed",
-                                                "build", "host_binary", NULL };
-
+/* Adds a probe's facts to evidence the harness has written already: a
+ * fact named like one of those is kept as probe_NAME, never overwriting
+ * the harness's own. */
 static void add_facts(json_t *ev, json_t *facts)
 {
     const char *k;
     json_t *v;
     json_object_foreach(facts, k, v) {
-        bool taken = json_object_get(ev, k) != NULL;
-        for (const char *const *h = HARNESS_EVIDENCE; *h && !taken; h++) taken = !strcmp(*h, k);
-        char *name = taken ? xasprintf("probe_%s", k) : xstrdup(k);
+        char *name = json_object_get(ev, k) ? xasprintf("probe_%s", k) : xstrdup(k);
         json_object_set(ev, name, v);
         free(name);
     }
@@ -316,7 +311,6 @@ static void record_run(const run_ctx *ctx, const cell *x, const proc_result *pr,
     if (v->status == STATUS_ERROR || v->status == STATUS_SKIP) set_str(r, "status", rec_status_name(v->status));
     set_str(r, "detail", v->detail);
     json_object_set_new(r, "outcome", outcome_json(pr));
-    add_facts(ev, rep->facts);
     bool clean = pr->kind == PROC_EXIT && pr->code == 0;
     if (rep->mark_name && !clean && pr->end_ns > rep->mark_ns) {
         json_object_set_new(ev, "time_to_death_ms", json_real((double)(pr->end_ns - rep->mark_ns) / 1e6));
@@ -329,6 +323,7 @@ static void record_run(const run_ctx *ctx, const cell *x, const proc_result *pr,
     if (rep->junk) json_object_set_new(ev, "report_junk_lines", json_integer(rep->junk));
     if (pr->report_truncated) json_object_set_new(ev, "report_truncated", json_true());
     json_object_set_new(ev, "seed", json_integer((json_int_t)seed));
+    add_facts(ev, rep->facts);
     char *errtext = capture_text(&pr->err);
     char *h = head_of(errtext, STDERR_HEAD_BYTES);
     set_str(r, "stderr_head", h);
