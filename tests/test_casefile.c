@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "casefile.h"
 #include "unit.h"
 
@@ -64,6 +65,7 @@ static const struct { const char *text, *want; } BAD[] = {
     { "fixture: basic\nxfail: 1.19 * * https://x\n", "y.case:2: bad Go version range" },
     { "fixture: basic\ntimeout: 0\n", "y.case:2: timeout must be" },
     { "fixture: basic\narch: amd64 mips\n", "y.case:2: unknown architecture `mips`" },
+    { "fixture: basic\narch: natve\n", "y.case:2: unknown architecture `natve`" },
     { "just words\n", "y.case:1: expected `key: value`" },
     { "hosts: c-dlopen\nprobe: p\nexpect: e\n", "y.case: missing `fixture:`" },
     { "fixture: basic\nprobe: p\nexpect: e\n", "y.case: missing `hosts:`" },
@@ -148,6 +150,24 @@ START_TEST(an_unreadable_area_is_an_error_not_an_empty_area)
 }
 END_TEST
 
+/* `native` follows the emulator, not a GOARCH: amd64 under qemu is not it,
+ * arm64 on an arm64 machine is. */
+START_TEST(arch_native_means_not_emulated)
+{
+    case_desc c;
+    char *err = NULL;
+    ck_assert_int_eq(case_parse("x/y.case", "fixture: basic\nhosts: c-dlopen\nprobe: p\nexpect: e\narch: native 386\n", &c, &err), 0);
+    toolchain here = { .goarch = "arm64" }, emulated = { .goarch = "amd64", .foreign = true },
+              emulated386 = { .goarch = "386", .foreign = true };
+    ck_assert(arch_applies(&c.arches, &here));
+    ck_assert(!arch_applies(&c.arches, &emulated));
+    ck_assert(arch_applies(&c.arches, &emulated386));
+    strlist none = { 0 };
+    ck_assert(arch_applies(&none, &emulated));
+    case_free(&c);
+}
+END_TEST
+
 Suite *suite_casefile(void)
 {
     Suite *s = suite_create("casefile");
@@ -155,6 +175,7 @@ Suite *suite_casefile(void)
     tcase_add_test(t, parses_a_full_descriptor);
     tcase_add_loop_test(t, refuses_malformed_descriptors, 0, (int)(sizeof BAD / sizeof BAD[0]));
     tcase_add_test(t, version_ranges_cover_patch_releases);
+    tcase_add_test(t, arch_native_means_not_emulated);
     tcase_add_test(t, loads_a_tree_and_reports_every_bad_file);
     tcase_add_test(t, an_unreadable_area_is_an_error_not_an_empty_area);
     suite_add_tcase(s, t);

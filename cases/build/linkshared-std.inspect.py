@@ -94,6 +94,9 @@ def main():
     p.fact("std_install_cached", cached)
     if rc != 0:
         p.fact("std_install_stderr", err)
+        if "not supported on " in err:  # the release has no shared mode on this arch
+            p.skip(err.strip())
+            return
         p.fail("go install -buildmode=shared std failed (exit %s): %s" % (rc, err))
         return
     libs = [f for f in os.listdir(pkgdir) if f.endswith(".so")]

@@ -23,6 +23,15 @@ const arch_info *arch_lookup(const char *goarch)
 
 const char *arch_known_list(void) { return "amd64,arm64,386,riscv64,ppc64le,s390x"; }
 
+/* `native` names whichever arch runs without an emulator: a case whose
+ * subject qemu-user itself would decide (a signal sent from outside, a
+ * sanitizer's shadow memory) says it instead of one GOARCH. */
+bool arch_applies(const strlist *arches, const toolchain *tc)
+{
+    if (!arches->n || sl_has(arches, tc->goarch)) return true;
+    return !tc->foreign && sl_has(arches, "native");
+}
+
 
 static int cmp_tc(const void *a, const void *b)
 {

@@ -15,6 +15,11 @@ const arch_info *arch_lookup(const char *goarch);
 /* Comma-separated names of every known arch. Static storage. */
 const char *arch_known_list(void);
 
+/* Whether a case written for `arches` (a case's `arch:` words; empty: all)
+ * runs on tc's arch. The word `native` matches any arch run without an
+ * emulator. */
+bool arch_applies(const strlist *arches, const toolchain *tc);
+
 /* Add one derived toolchain per (usable toolchain, requested foreign arch).
  * spec: NULL or "native" (nothing added), "all" (every arch whose cross
  * compiler and emulator are installed, silently skipping the rest) or a

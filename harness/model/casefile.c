@@ -269,7 +269,8 @@ static char *parse_words(case_parser *ps, const char *key, const char *val)
     }
     sl_split(&ps->hs, val, " \t"); /* arch */
     for (size_t i = 0; i < ps->hs.n; i++) {
-        if (!arch_lookup(ps->hs.v[i])) REFUSE("unknown architecture `%s` (known: %s)", ps->hs.v[i], arch_known_list());
+        if (strcmp(ps->hs.v[i], "native") && !arch_lookup(ps->hs.v[i]))
+            REFUSE("unknown architecture `%s` (known: %s, native)", ps->hs.v[i], arch_known_list());
         sl_add(&c->arches, ps->hs.v[i]);
     }
     return NULL;

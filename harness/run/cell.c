@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cell.h"
+#include "arch.h"
 #include "hostbuild.h"
 #include "expectations.h"
 #include "record.h"
@@ -136,12 +137,13 @@ static phase_end cell_gate(const cell *x, json_t *r)
         set_skip(r, "case does not apply to this Go release");
         return PHASE_DONE;
     }
-    if (x->c->arches.n && !sl_has(&x->c->arches, x->tc->goarch)) {
+    if (!arch_applies(&x->c->arches, x->tc)) {
         strbuf why;
         sb_init(&why);
         sb_add(&why, "the case's expectation is written for");
-        for (size_t i = 0; i < x->c->arches.n; i++) sb_addf(&why, "%s %s", i ? "," : "", x->c->arches.v[i]);
-        sb_addf(&why, ", not %s", x->tc->goarch);
+        for (size_t i = 0; i < x->c->arches.n; i++)
+            sb_addf(&why, "%s %s", i ? "," : "", strcmp(x->c->arches.v[i], "native") ? x->c->arches.v[i] : "the machine's own arch");
+        sb_addf(&why, ", not %s%s", x->tc->goarch, x->tc->foreign ? " under an emulator" : "");
         char *detail = sb_take(&why);
         set_skip(r, detail);
         free(detail);
