@@ -7,6 +7,8 @@
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 public final class GocompatProbe {
     private static FileOutputStream out;
@@ -50,6 +52,16 @@ public final class GocompatProbe {
         StackTraceElement at = Thread.currentThread().getStackTrace()[2];
         verdict("fail " + at.getFileName() + ":" + at.getLineNumber() + ": " + what + " == " + got + ", want " + want);
         return false;
+    }
+
+    /** Whether a mapping of the file at PATH is in this process's /proc/self/maps. */
+    public static boolean mapped(String path) {
+        try {
+            return Files.readString(Path.of("/proc/self/maps")).contains(path);
+        } catch (IOException e) {
+            fail("cannot read /proc/self/maps: " + e);
+            return false;
+        }
     }
 
     /** Call at the end of main: a probe that never decided is a failure. */
