@@ -1,7 +1,8 @@
 #!/bin/sh
 # SIGINT and SIGTERM during `gocompat matrix` keep every finished record
 # (no torn line) and leave the previous results file alone; `--resume`
-# finishes the run without redoing those cells. A file-size limit standing in
+# finishes the run without redoing those cells, and `--rerun` redoes just
+# the cells it names. A file-size limit standing in
 # for a full disk gives a clear error, exit 2, and an intact journal.
 set -u
 bin=${GOCOMPAT_BIN:-./gocompat}
@@ -51,6 +52,23 @@ PY
   [ ! -e "$out.journal" ] || fail "SIG$sig: journal left behind after a complete run"
 done
 
+# --rerun measures the named cases' cells again and keeps the document as it
+# was beside the new one; a glob that matches nothing changes nothing.
+out="$dir/m-INT.json"
+cp "$out" "$dir/rerun-before.json"
+"$bin" matrix $common -o "$out" --rerun 'nothing/*' 2>"$dir/rerun.err" && fail "--rerun of no record: exit 0"
+cmp -s "$out" "$dir/rerun-before.json" || fail "--rerun of no record touched the document"
+"$bin" matrix $common -o "$out" --rerun 'slow/*' || fail "--rerun failed"
+cmp -s "$out.old" "$dir/rerun-before.json" || fail "--rerun did not keep the document as it was"
+python3 - "$out" "$dir/rerun-before.json" <<'PY' || fail "--rerun lost or kept cells"
+import json, sys
+now, before = (json.load(open(p))["records"] for p in sys.argv[1:])
+assert len(now) == len(before) == 8, (len(now), len(before))
+was = {r["host"] + r["go"]: r["duration_ms"] for r in before}
+same = [r["host"] + r["go"] for r in now if was[r["host"] + r["go"]] == r["duration_ms"]]
+assert not same, "not measured again: %s" % same
+PY
+
 # A full disk: the journal may hold about one record; the run must stop
 # with a clear message and exit 2, keeping what it wrote whole.
 out="$dir/full.json"
@@ -60,4 +78,4 @@ rc=$?
 grep -Eq "cannot append to .*journal: (No space left on device|File too large)" "$dir/full.err" || { cat "$dir/full.err"; fail "disk full: no clear message"; }
 valid_lines "$out.journal" >/dev/null || fail "disk full: journal has a torn line"
 [ ! -e "$out" ] || fail "disk full: a results file was written"
-echo "interrupt: SIGINT/SIGTERM keep records and resume; disk full is a clean error"
+echo "interrupt: SIGINT/SIGTERM keep records and resume; --rerun redoes what it names; disk full is a clean error"

@@ -10,6 +10,7 @@ program's exit status or signal and its output."""
 import fcntl
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -143,7 +144,9 @@ def linked_program(pkgdir):
 def run_program(prog, work):
     """Run the program in work (where it writes its file)."""
     try:
-        run = subprocess.run([prog], cwd=work, capture_output=True, text=True, timeout=60, check=False)
+        # A foreign arch's program runs under the cell's emulator.
+        emulator = shlex.split(os.environ.get("GOCOMPAT_EMULATOR", ""))
+        run = subprocess.run(emulator + [prog], cwd=work, capture_output=True, text=True, timeout=60, check=False)
     except subprocess.TimeoutExpired:
         p.fact("run", "timeout")
         p.fail("the -linkshared program hung (60 s)")

@@ -21,6 +21,10 @@ static const char MATRIX_HELP[] =
     "  -j, --jobs=N          run N builds or probes at once (default: CPUs)\n"
     "  -o, --out=FILE        matrix document to write (default results/matrix.json)\n"
     "      --resume          keep the records of an interrupted run, run the rest\n"
+    "      --rerun=GLOB      measure again the cells of the cases matching GLOB\n"
+    "                        (repeatable) and keep every other record of OUT (or\n"
+    "                        of the journal, with --resume); OUT as it was is\n"
+    "                        kept as OUT.old\n"
     "      --force           replace OUT even when it holds records of cells this\n"
     "                        run does not select (by default that is refused,\n"
     "                        exit 2: a narrower run never replaces a wider one)\n"
@@ -57,11 +61,11 @@ static bool take_force(int *argc, char **argv)
 /* A narrower run never replaces a wider document: exit 2 when OUT is a
  * matrix document holding records of cells this run does not select
  * (another -t, -c or --arch), naming how many and one of them, unless
- * --force. --resume and --shard runs keep their own rules. */
+ * --force. --resume, --rerun and --shard runs keep their own rules. */
 static void refuse_narrower(const common_opts *o, const toolchain_set *tcs, const case_set *cases)
 {
     struct stat st;
-    if (o->m.resume || o->m.shard_n || stat(o->m.out, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    if (o->m.resume || o->m.rerun.n || o->m.shard_n || stat(o->m.out, &st) != 0 || !S_ISREG(st.st_mode)) return;
     char *err = NULL;
     json_t *old = matrix_load(o->m.out, &err);
     free(err);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 enum { OPT_NO_DISCOVER = 256, OPT_SRCDIR, OPT_CACHE, OPT_HOST, OPT_OUT, OPT_RESUME, OPT_SHARD, OPT_SEED,
-       OPT_NO_TABLE, OPT_TIMEOUT_MULT, OPT_JSON, OPT_EXPECTATIONS, OPT_NO_EXPECTATIONS, OPT_ARCH };
+       OPT_NO_TABLE, OPT_TIMEOUT_MULT, OPT_JSON, OPT_EXPECTATIONS, OPT_NO_EXPECTATIONS, OPT_ARCH, OPT_RERUN };
 
 static const struct option LONG_OPTS[] = {
     { "go", required_argument, NULL, 'g' },
@@ -29,6 +29,7 @@ static const struct option LONG_OPTS[] = {
     { "buildmode", required_argument, NULL, 'm' },
     { "out", required_argument, NULL, 'o' },
     { "resume", no_argument, NULL, OPT_RESUME },
+    { "rerun", required_argument, NULL, OPT_RERUN },
     { "shard", required_argument, NULL, OPT_SHARD },
     { "seed", required_argument, NULL, OPT_SEED },
     { "quiet", no_argument, NULL, 'q' },
@@ -186,6 +187,10 @@ int common_parse(int argc, char **argv, common_opts *o, const char *help)
             o->m.out = optarg;
             break;
         case OPT_RESUME: o->m.resume = true; break;
+        case OPT_RERUN:
+            if (!*optarg) gc_die(GC_EXIT_USAGE, "--rerun wants a case glob (area/name), not an empty one");
+            split_into(&o->m.rerun, optarg);
+            break;
         case OPT_SHARD:
             if ((why = parse_shard(optarg, 1000000, &o->m.shard_k, &o->m.shard_n)))
                 gc_die(GC_EXIT_USAGE, "--shard wants K/N with 1 <= K <= N <= 1000000, not '%s' (%s)", optarg, why);
@@ -216,6 +221,7 @@ void common_free(common_opts *o)
     sl_free(&o->toolchains);
     sl_free(&o->m.areas);
     sl_free(&o->m.cases);
+    sl_free(&o->m.rerun);
     sl_free(&o->m.hosts);
     sl_free(&o->m.modes);
     free(o->owned_cachedir);

@@ -344,23 +344,51 @@ static void schedule_longest_first(cell_list *todo, const char *prev)
 
 /* ---- the journal: what a run owns, resumes and never loses ---- */
 
-/* A journal is kept beside the new one under the first free name of .old,
- * .old.1, ...: moved (an unfinished run's) or linked (one whose lines that
- * are not records a resume drops); none is ever overwritten. */
-static void keep_aside(const char *path, bool link_only)
+/* A journal (or, for --rerun, the document) is kept beside the new one
+ * under the first free name of .old, .old.1, ...: moved (an unfinished
+ * run's journal) or linked (one a resume rewrites, a document a rerun
+ * replaces); none is ever overwritten. */
+static void keep_aside(const char *path, bool link_only, const char *what)
 {
     for (int n = 0; n < 1000; n++) {
         char *old = n ? xasprintf("%s.old.%d", path, n) : xasprintf("%s.old", path);
         struct stat st;
         bool taken = lstat(old, &st) == 0;
-        if (!taken && (link_only ? link(path, old) : rename(path, old)) == 0) {
-            if (link_only) gc_warn("%s as it was, with the lines --resume drops, is kept as %s", path, old);
-            else gc_warn("an earlier unfinished run's journal was moved to %s (use --resume to continue a run)", old);
-        }
+        if (!taken && (link_only ? link(path, old) : rename(path, old)) == 0) gc_warn("%s %s is kept as %s", path, what, old);
         free(old);
         if (!taken) return;
     }
-    gc_die(GC_EXIT_USAGE, "%s: a thousand earlier journals are kept beside it; move them away", path);
+    gc_die(GC_EXIT_USAGE, "%s: a thousand earlier copies are kept beside it; move them away", path);
+}
+
+/* --rerun without a journal to resume starts from OUT's records: a
+ * missing OUT is a usage error, since nothing would be kept. */
+static json_t *rerun_base(const matrix_opts *o, json_t *empty)
+{
+    char *err = NULL;
+    json_t *doc = matrix_load(o->out, &err);
+    if (!doc) gc_die(GC_EXIT_USAGE, "--rerun re-measures cells of %s, which cannot be read: %s", o->out, err ? err : "?");
+    json_decref(empty);
+    json_t *recs = json_incref(json_object_get(doc, "records"));
+    json_decref(doc);
+    return recs;
+}
+
+/* Drops the records of the cases --rerun names, so their cells run again. */
+static void drop_rerun(const matrix_opts *o, json_t *prior, bool *dropped)
+{
+    size_t n = 0;
+    for (size_t i = json_array_size(prior); i-- > 0;) {
+        const char *id = json_string_value(json_object_get(json_array_get(prior, i), "case"));
+        if (id && wanted(&o->rerun, id, true)) {
+            json_array_remove(prior, i);
+            n++;
+        }
+    }
+    if (!n) gc_die(GC_EXIT_USAGE, "--rerun: no record of %s matches %s%s", o->resume ? "the journal" : o->out,
+                   o->rerun.v[0], o->rerun.n > 1 ? " or the other globs" : "");
+    if (o->resume) *dropped = true;
+    if (!o->quiet) gc_warn("rerun: %zu record%s to measure again", n, n == 1 ? "" : "s");
 }
 
 /* The records of an interrupted run, by cell key. Refuses (exit 2) a
@@ -368,12 +396,18 @@ static void keep_aside(const char *path, bool link_only)
 static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_list *all, json_t *have, bool *dropped)
 {
     json_t *prior = json_array();
-    if (!o->resume || !file_exists(jpath)) return prior;
-    strlist errs = { 0 };
-    if (journal_load(jpath, prior, &errs) < 0) gc_die(GC_EXIT_USAGE, "cannot read %s: %s", jpath, gc_strerror(errno));
-    for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
-    *dropped = errs.n > 0;
-    sl_free(&errs);
+    if (o->resume && file_exists(jpath)) {
+        strlist errs = { 0 };
+        if (journal_load(jpath, prior, &errs) < 0) gc_die(GC_EXIT_USAGE, "cannot read %s: %s", jpath, gc_strerror(errno));
+        for (size_t i = 0; i < errs.n; i++) gc_warn("%s", errs.v[i]);
+        *dropped = errs.n > 0;
+        sl_free(&errs);
+    } else if (o->rerun.n) {
+        prior = rerun_base(o, prior);
+    } else {
+        return prior;
+    }
+    if (o->rerun.n) drop_rerun(o, prior, dropped);
     json_t *selected = json_object();
     for (size_t i = 0; i < all->n; i++) {
         char *k = cell_key(&all->v[i]);
@@ -402,9 +436,11 @@ static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_li
  * line is dropped and a full disk leaves the old journal whole. */
 static void journal_begin(const matrix_opts *o, const char *jpath, json_t *prior, bool dropped, journal *j)
 {
-    if (!o->resume && file_exists(jpath)) keep_aside(jpath, false);
-    if (o->resume && dropped) keep_aside(jpath, true);
-    if (o->resume && file_exists(jpath) && journal_rewrite(jpath, prior) < 0)
+    if (!o->resume && file_exists(jpath))
+        keep_aside(jpath, false, "(an earlier unfinished run's journal; use --resume to continue a run)");
+    if (o->resume && dropped) keep_aside(jpath, true, "as it was, with the lines --resume drops,");
+    if (o->rerun.n && !o->resume && file_exists(o->out)) keep_aside(o->out, true, "as it was before --rerun");
+    if ((o->resume || o->rerun.n) && (file_exists(jpath) || json_array_size(prior)) && journal_rewrite(jpath, prior) < 0)
         gc_die(GC_EXIT_USAGE, "cannot rewrite %s: %s; it is unchanged", jpath, gc_strerror(errno));
     if (journal_open(j, jpath, false) < 0) gc_die(GC_EXIT_USAGE, "cannot write %s: %s", jpath, gc_strerror(errno));
 }

@@ -24,6 +24,7 @@ typedef struct {
     int jobs;
     const char *out;        /* matrix.json */
     bool resume;
+    strlist rerun;          /* --rerun: case globs whose cells OUT (or the journal) holds are measured again */
     int shard_k, shard_n;   /* 1-based K of N; N = 0: no sharding */
     bool quiet;             /* no summary lines of the run's own */
     run_events events;
