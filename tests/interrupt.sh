@@ -58,6 +58,10 @@ out="$dir/m-INT.json"
 cp "$out" "$dir/rerun-before.json"
 "$bin" matrix $common -o "$out" --rerun 'nothing/*' 2>"$dir/rerun.err" && fail "--rerun of no record: exit 0"
 cmp -s "$out" "$dir/rerun-before.json" || fail "--rerun of no record touched the document"
+one=$(echo "$tcs" | cut -d' ' -f1-2)
+"$bin" matrix --srcdir "$here/slow" $one -j 1 -q --no-table --no-expectations -o "$out" --rerun 'slow/*' 2>>"$dir/rerun.err" &&
+  fail "--rerun over a narrower selection: exit 0"
+cmp -s "$out" "$dir/rerun-before.json" || fail "--rerun over a narrower selection touched the document"
 "$bin" matrix $common -o "$out" --rerun 'slow/*' || fail "--rerun failed"
 cmp -s "$out.old" "$dir/rerun-before.json" || fail "--rerun did not keep the document as it was"
 python3 - "$out" "$dir/rerun-before.json" <<'PY' || fail "--rerun lost or kept cells"

@@ -407,7 +407,6 @@ static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_li
     } else {
         return prior;
     }
-    if (o->rerun.n) drop_rerun(o, prior, dropped);
     json_t *selected = json_object();
     for (size_t i = 0; i < all->n; i++) {
         char *k = cell_key(&all->v[i]);
@@ -420,13 +419,21 @@ static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_li
     json_array_foreach(prior, i, r) {
         char *k = record_cell_key(r);
         if (!json_object_get(selected, k) && !outside++) first = xstrdup(k);
-        json_object_set(have, k, r);
         free(k);
     }
     json_decref(selected);
+    /* Checked before --rerun drops anything: a narrower rerun would drop
+     * the records outside its selection from the new document. */
     if (outside)
-        gc_die(GC_EXIT_USAGE, "%s holds %zu record%s outside this selection (first: %s); resume with the selection that "
-               "made it, or move the journal away", jpath, outside, outside == 1 ? "" : "s", first);
+        gc_die(GC_EXIT_USAGE, "%s holds %zu record%s outside this selection (first: %s); %s with the selection that "
+               "made it, or move %s away", o->resume ? jpath : o->out, outside, outside == 1 ? "" : "s", first,
+               o->resume ? "resume" : "rerun", o->resume ? "the journal" : "it");
+    if (o->rerun.n) drop_rerun(o, prior, dropped);
+    json_array_foreach(prior, i, r) {
+        char *k = record_cell_key(r);
+        json_object_set(have, k, r);
+        free(k);
+    }
     if (!o->quiet) gc_warn("resuming: %zu records already in %s", json_array_size(prior), jpath);
     return prior;
 }
