@@ -434,7 +434,9 @@ static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_li
         json_object_set(have, k, r);
         free(k);
     }
-    if (!o->quiet) gc_warn("resuming: %zu records already in %s", json_array_size(prior), jpath);
+    if (!o->quiet)
+        gc_warn("%s: %zu records kept from %s", o->resume ? "resuming" : "rerun", json_array_size(prior),
+                o->resume && file_exists(jpath) ? jpath : o->out);
     return prior;
 }
 
