@@ -347,14 +347,17 @@ static void schedule_longest_first(cell_list *todo, const char *prev)
 /* A journal (or, for --rerun, the document) is kept beside the new one
  * under the first free name of .old, .old.1, ...: moved (an unfinished
  * run's journal) or linked (one a resume rewrites, a document a rerun
- * replaces); none is ever overwritten. */
+ * replaces, described by WHAT); none is ever overwritten. */
 static void keep_aside(const char *path, bool link_only, const char *what)
 {
     for (int n = 0; n < 1000; n++) {
         char *old = n ? xasprintf("%s.old.%d", path, n) : xasprintf("%s.old", path);
         struct stat st;
         bool taken = lstat(old, &st) == 0;
-        if (!taken && (link_only ? link(path, old) : rename(path, old)) == 0) gc_warn("%s %s is kept as %s", path, what, old);
+        if (!taken && (link_only ? link(path, old) : rename(path, old)) == 0) {
+            if (link_only) gc_warn("%s %s is kept as %s", path, what, old);
+            else gc_warn("an earlier unfinished run's journal was moved to %s (use --resume to continue a run)", old);
+        }
         free(old);
         if (!taken) return;
     }
@@ -446,7 +449,7 @@ static json_t *load_prior(const matrix_opts *o, const char *jpath, const cell_li
 static void journal_begin(const matrix_opts *o, const char *jpath, json_t *prior, bool dropped, journal *j)
 {
     if (!o->resume && file_exists(jpath))
-        keep_aside(jpath, false, "(an earlier unfinished run's journal; use --resume to continue a run)");
+        keep_aside(jpath, false, NULL);
     if (o->resume && dropped) keep_aside(jpath, true, "as it was, with the lines --resume drops,");
     if (o->rerun.n && !o->resume && file_exists(o->out)) keep_aside(o->out, true, "as it was before --rerun");
     if ((o->resume || o->rerun.n) && (file_exists(jpath) || json_array_size(prior)) && journal_rewrite(jpath, prior) < 0)
